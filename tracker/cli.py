@@ -1,0 +1,235 @@
+"""The ``tracker`` command line: a thin layer over ``tracker.pipeline``, ``tracker.export`` and ``tracker.site``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from tracker import store
+from tracker.db import DEFAULT_DB, default_url, open_db
+from tracker.errors import TrackerError
+from tracker.export import build_export, goals_csv, write_atomic
+from tracker.lexicon import load_tolerances
+from tracker.pipeline import ingest_paths, match_all
+from tracker.site import render_site
+
+err = Console(stderr=True, highlight=False)
+DEFAULT_OUT = "site"
+DB_HELP = (
+    f"Database URL (SQLAlchemy), e.g. sqlite:///tracker.db or postgresql+psycopg://… [default: sqlite:///{DEFAULT_DB}]"
+)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except TrackerError as exc:
+            err.print(f"[red]error:[/red] {exc}", markup=True, soft_wrap=True)
+            sys.exit(1)
+        except OSError as exc:
+            err.print(f"[red]error:[/red] {exc.filename or ''}: {exc.strerror}", markup=True, soft_wrap=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="tracker")
+def main() -> None:
+    """Hold governments to their own numbers.
+
+    Reads government work reports (政府工作报告), finds the targets each sets and the
+    results later reports claim, judges every target and writes static HTML
+    scorecards that cite the exact sentences.
+
+    Start with:  tracker run reports/
+    """
+
+
+def _progress(label: str) -> tuple[Progress | None, object]:
+    if not err.is_terminal or os.environ.get("CI"):
+
+        def plain(name: str, i: int, n: int) -> None:
+            if name:
+                err.print(f"[{i + 1}/{n}] {label} {name}", highlight=False, markup=False)
+
+        return None, plain
+    prog = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    task = prog.add_task(label, total=None)
+
+    def update(name: str, i: int, n: int) -> None:
+        prog.update(task, total=n, completed=i, description=f"{label} {name}")
+
+    return prog, update
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--db", "db", default=None, help=DB_HELP)
+@click.option(
+    "--out",
+    "out",
+    default=DEFAULT_OUT,
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder the scorecards are written to (replaced as a whole when the run succeeds).",
+)
+@click.option("--region", default=None, help="Region of the reports, when the text does not say (e.g. 上海市).")
+@click.option("--year", type=int, default=None, help="Year the reports were delivered, when the text does not say.")
+@click.option("--replace", is_flag=True, help="Replace a stored report of the same region and year with a new text.")
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="YAML file of verdict tolerances (same shape as tracker/lexicon/tolerances.yaml).",
+)
+def run(
+    paths: tuple[Path, ...],
+    db: str | None,
+    out: Path,
+    region: str | None,
+    year: int | None,
+    replace: bool,
+    config: Path | None,
+) -> None:
+    """Ingest every report under PATHS, judge every goal and write the scorecards.
+
+    PATHS are report files or folders (text in UTF-8, GB18030 or UTF-16). Running it
+    again on the same files adds nothing. Prints the path of index.html.
+    """
+    tolerances = load_tolerances(config) if config else None
+    engine = open_db(db)
+    prog, cb = _progress("reading")
+    if prog:
+        with prog:
+            res = ingest_paths(engine, list(paths), region=region, year=year, replace=replace, progress=cb)  # type: ignore[arg-type]
+    else:
+        res = ingest_paths(engine, list(paths), region=region, year=year, replace=replace, progress=cb)  # type: ignore[arg-type]
+    for note in res.skipped:
+        err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
+    for msg in res.failed:
+        err.print(f"[red]error:[/red] {msg}", soft_wrap=True)
+    n = match_all(engine, tolerances=tolerances)
+    index = render_site(engine, out)
+    err.print(
+        f"{len(res.added)} report(s) added, {len(res.skipped)} unchanged, {len(res.failed)} failed; "
+        f"{res.statements} statements extracted; {n} matches.",
+        markup=False,
+        highlight=False,
+    )
+    click.echo(str(index))
+    if res.failed:
+        sys.exit(2)
+
+
+@main.command()
+@click.option("--db", "db", default=None, help=DB_HELP)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="json: tracker.export/1 (everything); csv: one row per goal with verdict and evidence.",
+)
+@click.option(
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write ('-' for standard output).",
+)
+def export(db: str | None, fmt: str, output: Path) -> None:
+    """Write everything in the database as JSON (tracker.export/1) or the goals as CSV."""
+    engine = open_db(db)
+    data = build_export(engine).to_json() if fmt == "json" else goals_csv(engine)
+    if str(output) == "-":
+        click.echo(data)
+    else:
+        write_atomic(output, data)
+        err.print(f"wrote {output}", markup=False, highlight=False)
+
+
+@main.command()
+@click.option("--db", "db", default=None, help=DB_HELP)
+@click.option("--out", "out", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path))
+def render(db: str | None, out: Path) -> None:
+    """Write the scorecards for what the database holds (no ingest, no matching)."""
+    click.echo(str(render_site(open_db(db), out)))
+
+
+@main.command("match")
+@click.option("--db", "db", default=None, help=DB_HELP)
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="YAML file of verdict tolerances.",
+)
+def match_cmd(db: str | None, config: Path | None) -> None:
+    """Recompute every match and verdict from the stored statements."""
+    n = match_all(open_db(db), tolerances=load_tolerances(config) if config else None)
+    click.echo(f"{n} matches")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--region", default=None, help="Region, when the text does not say.")
+@click.option("--year", type=int, default=None, help="Year, when the text does not say.")
+def inspect(file: Path, region: str | None, year: int | None) -> None:
+    """Show how one report is read: metadata, sections with roles and periods, statements.
+
+    Nothing is written to the database.
+    """
+    from tracker.extract import extract
+    from tracker.ingest import ingest_file
+    from tracker.structure import structure
+
+    doc = ingest_file(file, region=region, year=year)
+    secs = structure(doc)
+    click.echo(
+        f"{doc.source}: {doc.region.name} ({doc.region.level}, in {doc.region.parent or '—'}), "
+        f"{doc.year}, {doc.date or 'no date'}, {doc.meeting or 'no meeting'}, {doc.speaker or 'no speaker'}"
+    )
+    for s in secs:
+        click.echo(f"{'  ' * s.level}{s.heading[:40]}  [{s.role}, {s.period or '—'}]")
+    for st in extract(doc, secs):
+        click.echo(
+            f"{st.kind:7} {st.period!s:9} {st.indicator.key[:24]:24} {st.measure:10} {st.comparator:5} "
+            f"{st.value} {st.unit or ''}  {st.rule}  | {st.quote[:60]}"
+        )
+
+
+@main.command()
+@click.option("--db", "db", default=None, help=DB_HELP)
+@click.option("--top", type=int, default=50, show_default=True, help="How many to list.")
+def indicators(db: str | None, top: int) -> None:
+    """List indicator phrases seen in the reports but not in the lexicon, most frequent first."""
+    engine = open_db(db)
+    c: Counter[str] = Counter()
+    for _, _, st in store.statements(engine):
+        if st.indicator.id is None:
+            c[st.indicator.key] += 1
+    for key, n in c.most_common(top):
+        click.echo(f"{n:5}  {key}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+
+__all__ = ["default_url", "main"]

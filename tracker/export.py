@@ -1,0 +1,269 @@
+"""Export: the database -> ``tracker.export/1`` JSON (see ../shared/spec/export.md) and a goals CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Engine
+
+from tracker import store
+from tracker.match import Judge, target_text
+from tracker.models import GoalStatus, Match, Statement
+
+SCHEMA = "tracker.export/1"
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ExportDocument(_M):
+    id: str
+    source: str
+    region: str
+    region_level: str
+    parent_region: str | None
+    year: int
+    date: str | None
+    title: str
+    meeting: str | None
+    speaker: str | None
+    sha256: str
+
+
+class ExportIndicator(_M):
+    id: str | None
+    name: str
+    key: str
+
+
+class ExportSpan(_M):
+    start: int
+    end: int
+
+
+class ExportPeriod(_M):
+    start: int
+    end: int
+
+
+class ExportStatement(_M):
+    id: str
+    key: str
+    document: str
+    kind: str
+    indicator: ExportIndicator
+    quote: str
+    span: ExportSpan
+    value: int | float | None
+    value_high: int | float | None
+    stretch: int | float | None
+    baseline: int | float | None
+    unit: str | None
+    comparator: str
+    measure: str
+    period: ExportPeriod
+    relation: str | None
+    rule: str
+    section: str | None
+
+
+class ExportMatch(_M):
+    goal: str
+    outcome: str
+    verdict: str
+    margin: int | float | None
+    flags: list[str]
+    reason: str
+    reason_zh: str
+    reason_en: str
+
+
+class ExportGoalStatus(_M):
+    goal: str
+    status: str
+    reason_zh: str
+    reason_en: str
+
+
+class Export(_M):
+    schema_: str
+    documents: list[ExportDocument]
+    statements: list[ExportStatement]
+    matches: list[ExportMatch]
+    goal_status: list[ExportGoalStatus]
+
+    def to_json(self) -> str:
+        data = self.model_dump()
+        data = {"schema": data.pop("schema_"), **data}
+        return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def num(d: Decimal | None) -> int | float | None:
+    if d is None:
+        return None
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+def build_export(engine: Engine) -> Export:
+    docs = store.documents(engine)
+    rows = store.statements(engine)
+    sid = {st.key: f"s{rid}" for rid, _, st in rows}
+    matches = store.matches(engine)
+    by_key = {st.key: st for _, _, st in rows}
+    statuses = goal_statuses(rows, matches)
+    return Export(
+        schema_=SCHEMA,
+        documents=[
+            ExportDocument(
+                id=f"d{i}",
+                source=d.source,
+                region=d.region.name,
+                region_level=d.region.level,
+                parent_region=d.region.parent,
+                year=d.year,
+                date=d.date,
+                title=d.title,
+                meeting=d.meeting,
+                speaker=d.speaker,
+                sha256=d.sha256,
+            )
+            for i, d in docs
+        ],
+        statements=[
+            ExportStatement(
+                id=f"s{rid}",
+                key=st.key,
+                document=f"d{doc_id}",
+                kind=st.kind,
+                indicator=ExportIndicator(id=st.indicator.id, name=st.indicator.name, key=st.indicator.key),
+                quote=st.quote,
+                span=ExportSpan(start=st.span.start, end=st.span.end),
+                value=num(st.value),
+                value_high=num(st.value_high),
+                stretch=num(st.stretch),
+                baseline=num(st.baseline),
+                unit=st.unit,
+                comparator=st.comparator,
+                measure=st.measure,
+                period=ExportPeriod(start=st.period.start, end=st.period.end),
+                relation=st.relation,
+                rule=st.rule,
+                section=st.section,
+            )
+            for rid, doc_id, st in rows
+        ],
+        matches=[
+            ExportMatch(
+                goal=sid[m.goal],
+                outcome=sid[m.outcome],
+                verdict=m.verdict,
+                margin=num(m.margin),
+                flags=m.flags,
+                reason=m.reason_en,
+                reason_zh=m.reason_zh,
+                reason_en=m.reason_en,
+            )
+            for m in matches
+            if m.goal in by_key and m.outcome in by_key
+        ],
+        goal_status=[
+            ExportGoalStatus(goal=sid[g.goal], status=g.status, reason_zh=g.reason_zh, reason_en=g.reason_en)
+            for g in statuses
+        ],
+    )
+
+
+def goal_statuses(rows: list[tuple[int, int, Statement]], matches: list[Match]) -> list[GoalStatus]:
+    """Each goal's status from the stored matches (the latest report year per region decides pending)."""
+    latest: dict[str, int] = {}
+    for _, _, st in rows:
+        latest[st.region] = max(latest.get(st.region, 0), st.report_year)
+    by_goal = {m.goal: m for m in matches}
+    return [Judge.status(st, by_goal.get(st.key), latest[st.region]) for _, _, st in rows if st.kind == "goal"]
+
+
+CSV_COLUMNS = [
+    "goal_id",
+    "region",
+    "report",
+    "report_year",
+    "section",
+    "indicator",
+    "indicator_id",
+    "measure",
+    "period",
+    "target",
+    "goal_quote",
+    "goal_span",
+    "status",
+    "verdict",
+    "margin",
+    "flags",
+    "outcome_id",
+    "outcome_report",
+    "outcome_period",
+    "outcome_value",
+    "outcome_quote",
+    "reason_zh",
+    "reason_en",
+]
+
+
+def goals_csv(engine: Engine) -> str:
+    """One row per goal with its verdict and evidence; UTF-8 with BOM so Excel reads the Chinese."""
+    docs = dict(store.documents(engine))
+    rows = store.statements(engine)
+    matches = store.matches(engine)
+    by_key = {st.key: (rid, doc_id, st) for rid, doc_id, st in rows}
+    statuses = {g.goal: g for g in goal_statuses(rows, matches)}
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(CSV_COLUMNS)
+    for rid, doc_id, st in rows:
+        if st.kind != "goal":
+            continue
+        g = statuses[st.key]
+        m = g.match
+        o = by_key.get(m.outcome) if m else None
+        w.writerow(
+            [
+                f"s{rid}",
+                st.region,
+                docs[doc_id].source,
+                st.report_year,
+                st.section or "",
+                st.indicator.name,
+                st.indicator.id or "",
+                st.measure,
+                str(st.period),
+                target_text(st),
+                st.quote,
+                f"{st.span.start}-{st.span.end}",
+                g.status,
+                m.verdict if m else "",
+                "" if not m or m.margin is None else f"{m.margin:f}",
+                " ".join(m.flags) if m else "",
+                f"s{o[0]}" if o else "",
+                docs[o[1]].source if o else "",
+                str(o[2].period) if o else "",
+                "" if not o or o[2].value is None else f"{o[2].value:f}",
+                o[2].quote if o else "",
+                g.reason_zh,
+                g.reason_en,
+            ]
+        )
+    return "\ufeff" + buf.getvalue()
+
+
+def write_atomic(path: Path, data: str) -> None:
+    """Write ``data`` to ``path`` through a temporary file, so a failure never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(data, encoding="utf-8")
+    tmp.replace(path)

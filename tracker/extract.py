@@ -1,0 +1,426 @@
+"""Extract: a document and its sections -> goals and outcomes (``Statement``).
+
+For each figure the quantity grammar finds, the extractor reads, inside the figure's
+clause: the measure cue directly in front of it (增长, 年均增长, 下降到 …), the
+indicator phrase before the cue, or for tasks (新增7000张养老床位) the verb and the
+thing after the figure. A clause without a subject takes the previous figure's
+(达到8.5万元、增长6.6%); 都/均 give one statement per subject; 分别 pairs subjects and
+figures; 从A提高到B keeps A as the baseline of B. The kind comes from the section's
+role and the period, the period from the sentence, the paragraph or the section.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+
+from tracker.ingest import blank, lines_with_offsets
+from tracker.lexicon import Lexicon, lexicon
+from tracker.models import Document, IndicatorRef, Kind, Period, Section, Span, Statement
+from tracker.normalize import normalize
+from tracker.quantity import Grammar, Quantity, find_quantities, grammar
+from tracker.structure import period_of_text, section_at
+
+_HARD = "，,；;：:。！？!?\n"
+_SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+_UNTIL = re.compile(r"(?:到|至|力争到|争取到|预计到)((?:19|20)\d{2})年")
+_LEAD_YEAR = re.compile(r"^\s*((?:19|20)\d{2})年(?!以来|以前|之前|比|相比)")
+_SPLIT_SUBJECTS = re.compile(r"和|与|及|以及|、")
+_MAX_QUOTE = 200
+_MAX_PHRASE = 30
+
+
+@dataclass
+class Vocab:
+    """Indicator lookup built once from the lexicon."""
+
+    lex: Lexicon
+    alias: dict[str, str] = field(default_factory=dict)  # normalised alias -> indicator id
+    strip_regex: list[re.Pattern[str]] = field(default_factory=list)
+    region_words: list[str] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, lex: Lexicon) -> Vocab:
+        v = cls(lex=lex)
+        v.strip_regex = [re.compile(r) for r in lex.cues.phrase_strip_regex]
+        words = list(lex.cues.region_words)
+        for r in lex.regions.regions:
+            words.append(r.name)
+            words.extend(r.aliases)
+        v.region_words = sorted(set(words), key=len, reverse=True)
+        for ind in lex.indicators.indicators:
+            for a in [ind.zh, *ind.aliases]:
+                v.alias.setdefault(v.key(a), ind.id)
+        return v
+
+    def key(self, phrase: str) -> str:
+        """Normalised indicator key: no region words, neutral prefixes, particles or punctuation."""
+        k = normalize(phrase)
+        for r in self.strip_regex:
+            k = r.sub("", k)
+        k = re.sub(r"[\s“”\"'‘’《》「」（）()【】·\-—]", "", k)
+        for w in self.region_words:
+            if w in k and k != w:
+                k = k.replace(w, "")
+        changed = True
+        while changed and k:
+            changed = False
+            for p in self.lex.indicators.neutral_prefixes:
+                if k.startswith(p) and len(k) > len(p) + 1:
+                    k = k[len(p) :]
+                    changed = True
+        k = k.replace("的", "")
+        return k
+
+    def resolve(self, phrase: str) -> IndicatorRef:
+        k = self.key(phrase)
+        ind_id = self.alias.get(k)
+        if ind_id:
+            ind = self.lex.indicators.by_id(ind_id)
+            assert ind is not None
+            return IndicatorRef(id=ind.id, name=ind.zh, key=ind.id)
+        return IndicatorRef(id=None, name=phrase, key=k)
+
+
+@cache
+def vocab() -> Vocab:
+    return Vocab.build(lexicon())
+
+
+@dataclass
+class _Draft:
+    q: Quantity
+    phrase: str
+    measure: str
+    clause_start: int
+    clause_end: int
+    rule: str
+    verb: str | None = None
+    baseline: Decimal | None = None
+    distribute: list[str] | None = None
+    skip: bool = False
+
+
+def _strip_suffixes(phrase: str, words: list[str]) -> tuple[str, set[str]]:
+    removed: set[str] = set()
+    changed = True
+    while changed and phrase:
+        changed = False
+        for w in words:
+            if phrase.endswith(w):
+                phrase = phrase[: -len(w)]
+                removed.add(w)
+                changed = True
+    return phrase, removed
+
+
+def _strip_prefixes(phrase: str, words: list[str]) -> str:
+    changed = True
+    while changed and phrase:
+        changed = False
+        for w in words:
+            if phrase.startswith(w) and len(phrase) > len(w):
+                phrase = phrase[len(w) :]
+                changed = True
+    return phrase
+
+
+class Extractor:
+    def __init__(self, lex: Lexicon | None = None) -> None:
+        self.lex = lex or lexicon()
+        self.g: Grammar = grammar() if lex is None else Grammar(self.lex)
+        self.v: Vocab = vocab() if lex is None else Vocab.build(self.lex)
+        cues = self.lex.cues
+        self.measure_cues = sorted(cues.measure_before, key=lambda c: len(c.text), reverse=True)
+        self.task_verbs = sorted(cues.task_verbs, key=len, reverse=True)
+        self.strip_suffix = sorted(cues.phrase_strip_suffix, key=len, reverse=True)
+        self.strip_prefix = sorted(cues.phrase_strip_prefix, key=len, reverse=True)
+        self.to_verbs = sorted(cues.to_verbs, key=len, reverse=True)
+        self.increase_verbs = [c.text for c in cues.measure_before if c.measure == "increase"]
+
+    # ------------------------------------------------------------ periods and kinds
+
+    def sentence_period(self, sent: str, base: Period | None, year: int) -> Period | None:
+        m = _UNTIL.search(sent)
+        if m:
+            end = int(m.group(1))
+            if year <= end <= year + 20:
+                start = base.start if base and base.start >= year else year
+                return Period(start=min(start, end), end=end)
+        m = _LEAD_YEAR.match(sent)
+        if m:
+            y = int(m.group(1))
+            if year - 10 <= y <= year + 1:
+                return Period(start=y, end=y)
+        return base
+
+    @staticmethod
+    def kind_of(role: str, period: Period, year: int) -> Kind | None:
+        if period.end < year:
+            return "outcome"
+        if period.start >= year:
+            return "goal"
+        if role == "review":
+            return "outcome"
+        if role in ("plan", "government"):
+            return "goal"
+        return None
+
+    # ------------------------------------------------------------ drafting
+
+    def _measure(self, raw: str) -> tuple[str, str, str | None]:
+        """(phrase without the cue, measure, task verb) from the text in front of a figure."""
+        raw = raw.rstrip()
+        raw, _ = _strip_suffixes(raw, ["了", "的"])
+        for cue in self.measure_cues:
+            if raw.endswith(cue.text):
+                phrase = raw[: -len(cue.text)]
+                verb = cue.text if cue.measure == "increase" else None
+                return phrase, cue.measure, verb
+        for v in self.task_verbs:
+            if raw.endswith(v):
+                return raw[: -len(v)], "increase", v
+        return raw, "level", None
+
+    def _noun_after(self, view: str, q: Quantity, clause_end: int) -> str:
+        tail = view[q.end : clause_end]
+        tail = re.split(r"[、和及]", tail, maxsplit=1)[0] if len(tail) > 24 else tail
+        return tail.strip()[:_MAX_PHRASE]
+
+    def drafts(self, view: str, sent_start: int, sent_end: int) -> list[_Draft]:
+        sent = view[sent_start:sent_end]
+        qs = [
+            Quantity(
+                **{
+                    **q.__dict__,
+                    "start": q.start + sent_start,
+                    "end": q.end + sent_start,
+                    "before_start": q.before_start + sent_start,
+                }
+            )
+            for q in find_quantities(sent, self.g)
+        ]
+        out: list[_Draft] = []
+        prev: _Draft | None = None
+        group: list[str] | None = None  # subjects that 分别 distributes
+        group_i = 0
+        for q in qs:
+            hard_start = sent_start
+            for i in range(q.before_start - 1, sent_start - 1, -1):
+                if view[i] in _HARD:
+                    hard_start = i + 1
+                    break
+            clause_end = sent_end
+            for i in range(q.end, sent_end):
+                if view[i] in _HARD:
+                    clause_end = i
+                    break
+            # parallel items end at the 、 before the next figure of the clause
+            later = [q2 for q2 in qs if q2.start > q.end and q2.before_start < clause_end]
+            if later:
+                cut = view.rfind("、", q.end, later[0].before_start)
+                if cut >= 0:
+                    clause_end = cut
+            region_start = hard_start
+            same_clause_prev = prev is not None and prev.q.end > hard_start
+            if same_clause_prev and prev is not None:
+                region_start = prev.q.end
+            raw = view[region_start : q.before_start]
+            soft = raw.rfind("、")
+            if soft >= 0 and same_clause_prev:
+                region_start = region_start + soft + 1
+                raw = raw[soft + 1 :]
+            elif soft >= 0:
+                # parallel items: 新建50家…中心、80家…中心
+                tail_has_subject = bool(raw[soft + 1 :].strip())
+                if not tail_has_subject or re.search(r"\d", raw[:soft]):
+                    region_start = region_start + soft + 1
+                    raw = raw[soft + 1 :]
+            clause_start = region_start if (same_clause_prev or "、" in view[hard_start:region_start]) else hard_start
+            # from-to: 从3.3%提高到3.8%
+            if same_clause_prev and prev is not None:
+                between = raw.strip()
+                to = next((t for t in self.to_verbs if between == t or between == t + "了"), None)
+                pre = view[prev.clause_start : prev.q.before_start]
+                fw = max((pre.rfind(w) for w in self.lex.cues.from_words), default=-1)
+                if to and fw >= 0:
+                    prev.skip = True
+                    d = _Draft(
+                        q=q,
+                        phrase=pre[:fw],
+                        measure="level",
+                        clause_start=prev.clause_start,
+                        clause_end=clause_end,
+                        rule="figure.from_to",
+                        baseline=prev.q.value,
+                    )
+                    if not d.phrase.strip():
+                        d.phrase = prev.phrase
+                        d.rule = "figure.from_to.inherit"
+                    out.append(d)
+                    prev = d
+                    continue
+            phrase, measure, verb = self._measure(raw)
+            phrase, removed = _strip_suffixes(phrase.strip(), self.strip_suffix)
+            phrase = phrase.strip()
+            phrase_clean = _strip_prefixes(phrase, self.strip_prefix)
+            if measure == "level" and phrase_clean.startswith(tuple(self.increase_verbs)):
+                measure = "increase"
+            rule = "figure.subject"
+            distribute: list[str] | None = None
+            if removed & set(self.lex.cues.distribute_each) and phrase_clean:
+                group = [p for p in _SPLIT_SUBJECTS.split(phrase_clean) if p.strip()]
+                group_i = 0
+            if group and (
+                removed & set(self.lex.cues.distribute_each)
+                or (not phrase_clean and raw.strip() in ("和", "、", "及", "与", ""))
+            ):
+                if group_i < len(group):
+                    phrase_clean = group[group_i]
+                    group_i += 1
+                    rule = "figure.distribute_each"
+                elif not phrase_clean:
+                    group = None
+            elif removed & set(self.lex.cues.distribute_all) and phrase_clean:
+                parts = [p for p in _SPLIT_SUBJECTS.split(phrase_clean) if p.strip()]
+                if len(parts) > 1:
+                    distribute = parts
+                    rule = "figure.distribute_all"
+            if not phrase_clean:
+                noun = self._noun_after(view, q, clause_end)
+                if verb is None and prev is not None and prev.verb and same_or_next(prev, hard_start):
+                    verb = prev.verb
+                if verb and noun and not noun.startswith(("的", "以上", "左右")):
+                    phrase_clean = verb + noun
+                    measure = "increase"
+                    rule = "figure.task"
+                elif prev is not None and not noun:
+                    phrase_clean = prev.phrase
+                    rule = "figure.inherit"
+                    if measure == "level" and prev.measure == "level" and q.unit != prev.q.unit:
+                        measure = "level"
+                else:
+                    prev = None
+                    continue
+            if len(phrase_clean) > _MAX_PHRASE:
+                phrase_clean = phrase_clean[-_MAX_PHRASE:]
+            d = _Draft(
+                q=q,
+                phrase=phrase_clean,
+                measure=measure,
+                clause_start=clause_start,
+                clause_end=clause_end,
+                rule=rule,
+                verb=verb,
+                distribute=distribute,
+            )
+            if rule == "figure.inherit" and prev is not None:
+                d.clause_start = prev.clause_start
+            out.append(d)
+            prev = d
+        return [d for d in out if not d.skip]
+
+    # ------------------------------------------------------------ the stage
+
+    def extract(self, doc: Document, sections: list[Section]) -> list[Statement]:
+        view = normalize(blank(doc.text, doc.ignored))
+        out: list[Statement] = []
+        seen: dict[str, int] = {}
+        para_period: Period | None = None
+        para_root: int | None = None
+        heading_starts = {s.start for s in sections}
+        for p_start, _p_end, para in lines_with_offsets(view):
+            if not para.strip() or p_start in heading_starts:
+                continue
+            sec = section_at(sections, p_start)
+            if sec is None or sec.role == "other":
+                continue
+            root = next((s.start for s in sections if s.level == 1 and s.start <= p_start < s.end), None)
+            if root != para_root:
+                para_root, para_period = root, None
+            opening = period_of_text(para.strip()[:14], doc.year, self.lex)
+            if opening is not None:
+                para_period = opening
+            base = para_period or sec.period or Period(start=doc.year, end=doc.year)
+            for m in _SENT.finditer(para):
+                s_start, s_end = p_start + m.start(), p_start + m.end()
+                sent = view[s_start:s_end]
+                if not re.search(r"\d|[一二三四五六七八九十]个百分点|倍", sent):
+                    continue
+                period = self.sentence_period(sent, base, doc.year) or base
+                kind = self.kind_of(sec.role, period, doc.year)
+                if kind is None:
+                    continue
+                for d in self.drafts(view, s_start, s_end):
+                    for phrase in d.distribute or [d.phrase]:
+                        st = self._statement(doc, d, phrase, kind, period, sec, seen)
+                        if st is not None:
+                            out.append(st)
+        return out
+
+    def _statement(
+        self,
+        doc: Document,
+        d: _Draft,
+        phrase: str,
+        kind: Kind,
+        period: Period,
+        sec: Section,
+        seen: dict[str, int],
+    ) -> Statement | None:
+        q = d.q
+        ind = self.v.resolve(phrase)
+        if not ind.key or len(ind.key) < 2:
+            return None
+        if q.unit is None and ind.id is None:
+            return None
+        if q.unit_kind == "duration" and ind.id is None:
+            return None
+        measure = d.measure
+        if q.unit == "百分点" and measure in ("level", "growth"):
+            measure = "increase"
+        start, end = d.clause_start, d.clause_end
+        text = doc.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end - start > _MAX_QUOTE:
+            start = max(start, q.before_start - 80)
+            end = min(end, q.end + 40)
+        quote = text[start:end]
+        base = f"{doc.region.name}|{doc.year}|{kind}|{ind.key}|{measure}|{quote}|{q.value}"
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        key = hashlib.sha1(f"{base}|{n}".encode()).hexdigest()[:16]
+        return Statement(
+            key=key,
+            kind=kind,
+            indicator=ind,
+            quote=quote,
+            span=Span(start=start, end=end),
+            value=q.value,
+            value_high=q.value_high,
+            baseline=d.baseline,
+            unit=q.unit,
+            comparator=q.comparator,  # type: ignore[arg-type]
+            measure=measure,
+            period=period,
+            rule=d.rule,
+            section=sec.heading,
+            region=doc.region.name,
+            report_year=doc.year,
+        )
+
+
+def same_or_next(prev: _Draft, hard_start: int) -> bool:
+    """Is ``prev`` in the clause just before (or the same as) the one starting at ``hard_start``?"""
+    return prev.clause_end + 1 >= hard_start - 1
+
+
+def extract(doc: Document, sections: list[Section], lex: Lexicon | None = None) -> list[Statement]:
+    """Every goal and outcome of ``doc``."""
+    return Extractor(lex).extract(doc, sections)

@@ -1,0 +1,258 @@
+"""Lexicons: the data files that hold every cue word, unit, indicator and region.
+
+Each YAML file is loaded into pydantic models with ``extra="forbid"`` so that a typo
+in a data file fails loudly on load, naming the file and the field.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from tracker.errors import TrackerError
+
+HERE = Path(__file__).parent
+
+Comparator = Literal[">=", ">", "<=", "<", "~", "=", "range", "none"]
+Better = Literal["higher", "lower", "band"]
+
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Multiplier(Strict):
+    text: str
+    factor: Decimal
+
+
+class Unit(Strict):
+    text: str
+    canonical: str
+    kind: Literal[
+        "percent",
+        "points",
+        "currency",
+        "count",
+        "length",
+        "area",
+        "mass",
+        "volume",
+        "energy",
+        "ratio",
+        "concentration",
+        "multiple",
+        "duration",
+    ]
+
+
+class Units(Strict):
+    multipliers: list[Multiplier]
+    units: list[Unit]
+
+    def unit(self, text: str) -> Unit:
+        for u in self.units:
+            if u.text == text:
+                return u
+        raise KeyError(text)
+
+
+class ComparatorCue(Strict):
+    text: str
+    comparator: Comparator
+
+
+class Comparators(Strict):
+    after: list[ComparatorCue]
+    before: list[ComparatorCue]
+
+
+class NonFigures(Strict):
+    before: list[str]
+    after: list[str]
+    quoted_max: int = Field(ge=1)
+    year_after: list[str]
+    after_regex: list[str] = []
+    before_regex: list[str] = []
+
+
+class MeasureCue(Strict):
+    text: str
+    measure: str
+
+
+class Cues(Strict):
+    measure_before: list[MeasureCue]
+    task_verbs: list[str]
+    goal_cues: list[str]
+    outcome_cues: list[str]
+    phrase_strip_prefix: list[str]
+    region_words: list[str]
+    distribute_all: list[str]
+    distribute_each: list[str]
+    phrase_strip_suffix: list[str]
+    phrase_strip_regex: list[str]
+    from_words: list[str]
+    to_verbs: list[str]
+    stretch_cues: list[str]
+
+
+class PeriodCue(Strict):
+    text: str
+    kind: Literal["past_years", "next_years", "last_year", "this_year"]
+    years: int = 1
+
+
+class PlanPeriod(Strict):
+    text: str
+    start: int
+    end: int
+
+
+class Sections(Strict):
+    roles: dict[Literal["review", "plan", "government"], list[str]]
+    period_cues: list[PeriodCue]
+    plans: list[PlanPeriod]
+
+
+class Related(Strict):
+    id: str
+    zh: str
+    en: str
+
+
+class Indicator(Strict):
+    id: str
+    zh: str
+    en: str
+    unit: str
+    better: Better
+    aliases: list[str]
+    related: list[Related] = []
+
+
+class Indicators(Strict):
+    neutral_prefixes: list[str]
+    indicators: list[Indicator]
+
+    @model_validator(mode="after")
+    def _check(self) -> Indicators:
+        ids = [i.id for i in self.indicators]
+        dup = {i for i in ids if ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"duplicate indicator ids: {sorted(dup)}")
+        known = set(ids)
+        seen: dict[str, str] = {}
+        for ind in self.indicators:
+            for rel in ind.related:
+                if rel.id not in known:
+                    raise ValueError(f"indicator {ind.id}: related id {rel.id!r} is not defined")
+            for alias in [ind.zh, *ind.aliases]:
+                if alias in seen and seen[alias] != ind.id:
+                    raise ValueError(f"alias {alias!r} is used by both {seen[alias]} and {ind.id}")
+                seen[alias] = ind.id
+        return self
+
+    def by_id(self, ind_id: str) -> Indicator | None:
+        for ind in self.indicators:
+            if ind.id == ind_id:
+                return ind
+        return None
+
+
+class Region(Strict):
+    name: str
+    level: Literal["national", "provincial", "municipal", "district", "county"]
+    parent: str | None = None
+    aliases: list[str] = []
+
+
+class Regions(Strict):
+    regions: list[Region]
+
+
+def _load(name: str, model: type[T], directory: Path | None = None) -> T:
+    path = (directory or HERE) / name
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise TrackerError(f"{path}: lexicon file missing") from exc
+    except yaml.YAMLError as exc:
+        raise TrackerError(f"{path}: not valid YAML: {exc}") from exc
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise TrackerError(f"{path}: {where}: {first['msg']} ({exc.error_count()} error(s))") from exc
+
+
+class Tolerance(Strict):
+    absolute: Decimal | None = None
+    relative: Decimal | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Tolerance:
+        if (self.absolute is None) == (self.relative is None):
+            raise ValueError("give exactly one of absolute or relative")
+        return self
+
+    def of(self, target: Decimal) -> Decimal:
+        return self.absolute if self.absolute is not None else abs(target) * (self.relative or Decimal(0))
+
+
+class Tolerances(Strict):
+    default: Tolerance
+    units: dict[str, Tolerance] = {}
+    indicators: dict[str, Tolerance] = {}
+
+    def for_(self, indicator_id: str | None, unit: str | None) -> Tolerance:
+        if indicator_id and indicator_id in self.indicators:
+            return self.indicators[indicator_id]
+        if unit and unit in self.units:
+            return self.units[unit]
+        return self.default
+
+
+class Lexicon(Strict):
+    units: Units
+    comparators: Comparators
+    nonfigures: NonFigures
+    cues: Cues
+    sections: Sections
+    indicators: Indicators
+    regions: Regions
+    tolerances: Tolerances
+
+
+def load_lexicon(directory: Path | None = None) -> Lexicon:
+    """Load and validate every lexicon file in ``directory`` (default: the bundled ones)."""
+    return Lexicon(
+        units=_load("units.yaml", Units, directory),
+        comparators=_load("comparators.yaml", Comparators, directory),
+        nonfigures=_load("nonfigures.yaml", NonFigures, directory),
+        cues=_load("cues.yaml", Cues, directory),
+        sections=_load("sections.yaml", Sections, directory),
+        indicators=_load("indicators.yaml", Indicators, directory),
+        regions=_load("regions.yaml", Regions, directory),
+        tolerances=_load("tolerances.yaml", Tolerances, directory),
+    )
+
+
+def load_tolerances(path: Path) -> Tolerances:
+    """Tolerances from a user's config file (same shape as the bundled tolerances.yaml)."""
+    return _load(path.name, Tolerances, path.parent)
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The bundled lexicon, loaded once."""
+    return load_lexicon()
