@@ -3,14 +3,27 @@
 Pure functions: no database, no templates. Outcomes are blocked by (region,
 indicator key), so the work grows with the number of statements, not its square.
 
-Rules, in the order they apply:
-- same region only (a district never evidences its city);
-- same indicator key; a lexicon ``related`` indicator gives ``not_comparable``;
-- compatible measure (level/share/cumulative; growth; avg_growth; decline; increase);
-  five-year average growth against one year's growth is ``not_comparable``;
-- evidence from the goal's period: an annual goal by that year's outcome; a multi-year
-  goal by its end year's, else the latest inside (interim), else the first one after
-  the deadline (``evidence_after_deadline``); never from before the goal was set.
+Rules, in the order they apply (templates/methods.html explains them to readers):
+
+- same region only (a district never evidences its city, a province never the nation);
+- same indicator key; an indicator listed as ``related`` in the lexicon (close but
+  different: 高价值发明专利 vs 发明专利) gives ``not_comparable`` with the lexicon's reason;
+- compatible measure: a level, one year's growth, an average growth over years, an
+  increase are different things; a growth and a fall are the same thing with the sign
+  turned (CPI 下降0.1% is a growth of -0.1%). A multi-year average growth against one
+  year's growth is ``not_comparable``;
+- same unit (a share in % is never judged against a change in 百分点);
+- evidence from the goal's period, reported after the goal was set: an annual goal by
+  that year's outcome (or, for a rate such as a share, by the level a five-year review
+  gives for the period ending that year, flagged ``end_of_period``); a multi-year goal
+  by its end year's outcome, else the latest one inside the period (``interim``: on or
+  off track, the goal stays pending), else the first one after the deadline
+  (``evidence_after_deadline``). Never evidence about years before the goal was set;
+- the verdict follows the comparator and the indicator's direction (``better`` in the
+  lexicon; a fall flips it), with the tolerance table for 左右/约 targets, the stretch
+  figure of a two-threshold target (floor met, stretch missed: ``partly``), and the two
+  outcomes of the same year for a relational goal (居民收入增长与经济增长同步);
+- a goal without a figure (qualitative) gets no verdict: ``needs_review``.
 """
 
 from __future__ import annotations
@@ -22,21 +35,47 @@ from decimal import Decimal
 from tracker.lexicon import Lexicon, Tolerances, lexicon
 from tracker.models import GoalStatus, Match, Statement
 
-_COMPATIBLE = [
+# measures that can be compared directly (same group, sign +1)
+_GROUPS = [
     {"level", "share", "cumulative"},
     {"growth"},
     {"avg_growth"},
-    {"decline"},
-    {"avg_decline"},
-    {"cumulative_decline"},
     {"cumulative_growth"},
     {"increase"},
 ]
-_LOWER_IS_BETTER_MEASURES = {"decline", "avg_decline", "cumulative_decline"}
+# a rise of x and a fall of -x are the same figure (sign -1)
+_OPPOSITE = {
+    "decline": "growth",
+    "avg_decline": "avg_growth",
+    "cumulative_decline": "cumulative_growth",
+}
+_FALLS = set(_OPPOSITE)
+# measures that add up over the years: an interim figure must start with the goal
+_ACCUMULATING = {"increase", "cumulative", "cumulative_growth", "cumulative_decline"}
+# unit kinds whose level at the end of a period is the level of its last year
+_RATE_KINDS = {"percent", "concentration", "ratio"}
+
+
+def _base(measure: str) -> tuple[str, int]:
+    if measure in _OPPOSITE:
+        return _OPPOSITE[measure], -1
+    return measure, 1
+
+
+def measure_sign(goal_measure: str, out_measure: str) -> int | None:
+    """+1 when the outcome's figure reads directly in the goal's measure, -1 when the sign
+    must be turned (growth vs decline), None when the measures are not comparable."""
+    gb, gs = _base(goal_measure)
+    ob, os_ = _base(out_measure)
+    if gb == ob:
+        return gs * os_
+    if any(gb in grp and ob in grp for grp in _GROUPS):
+        return gs * os_
+    return None
 
 
 def compatible(a: str, b: str) -> bool:
-    return any(a in grp and b in grp for grp in _COMPATIBLE)
+    return measure_sign(a, b) is not None
 
 
 def fmt(d: Decimal | None, unit: str | None) -> str:
@@ -54,44 +93,89 @@ def fmt(d: Decimal | None, unit: str | None) -> str:
 
 _CMP_ZH = {">=": "不低于", ">": "超过", "<=": "不超过", "<": "低于", "~": "约", "=": "", "range": ""}
 _CMP_EN = {">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< ", "~": "about ", "=": "", "range": ""}
+_MEASURE_ZH = {
+    "growth": "增长",
+    "decline": "下降",
+    "avg_growth": "年均增长",
+    "avg_decline": "年均下降",
+    "increase": "增加",
+    "cumulative_growth": "累计增长",
+    "cumulative_decline": "累计下降",
+}
+_MEASURE_EN = {
+    "growth": "growth of ",
+    "decline": "fall of ",
+    "avg_growth": "average growth of ",
+    "avg_decline": "average fall of ",
+    "increase": "increase of ",
+    "cumulative_growth": "cumulative growth of ",
+    "cumulative_decline": "cumulative fall of ",
+}
 
 
 def target_text(goal: Statement, lang: str = "zh") -> str:
     if goal.value is None:
         return "—"
     if goal.comparator == "range":
-        return f"{fmt(goal.value, goal.unit)}–{fmt(goal.value_high, goal.unit)}"
-    table = _CMP_ZH if lang == "zh" else _CMP_EN
-    return f"{table.get(goal.comparator, '')}{fmt(goal.value, goal.unit)}"
+        s = f"{fmt(goal.value, goal.unit)}–{fmt(goal.value_high, goal.unit)}"
+    else:
+        table = _CMP_ZH if lang == "zh" else _CMP_EN
+        s = f"{table.get(goal.comparator, '')}{fmt(goal.value, goal.unit)}"
+    if goal.stretch is not None:
+        s += f"（力争{fmt(goal.stretch, goal.unit)}）" if lang == "zh" else f" (stretch {fmt(goal.stretch, goal.unit)})"
+    return s
+
+
+def _measured(value: Decimal | None, unit: str | None, measure: str, lang: str) -> str:
+    table = _MEASURE_ZH if lang == "zh" else _MEASURE_EN
+    return f"{table.get(measure, '')}{fmt(value, unit)}"
 
 
 class Judge:
     def __init__(self, lex: Lexicon | None = None, tolerances: Tolerances | None = None) -> None:
         self.lex = lex or lexicon()
         self.tol = tolerances or self.lex.tolerances
+        self._ind = {i.id: i for i in self.lex.indicators.indicators}
+        self._unit_kind = {u.canonical: u.kind for u in self.lex.units.units}
+        # related indicators, both ways: id -> [(other id, zh, en)]
+        self._related: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        for ind in self.lex.indicators.indicators:
+            for rel in ind.related:
+                self._related[ind.id].append((rel.id, rel.zh, rel.en))
+                self._related[rel.id].append((ind.id, rel.zh, rel.en))
+
+    # ------------------------------------------------------------------ verdicts
 
     def direction(self, goal: Statement) -> str:
-        ind = self.lex.indicators.by_id(goal.indicator.id) if goal.indicator.id else None
+        """Which way is better for the figure as written: higher, lower or band."""
+        ind = self._ind.get(goal.indicator.id) if goal.indicator.id else None
         if ind is not None:
-            better = ind.better
-        elif goal.comparator in (">=", ">"):
-            better = "higher"
-        elif goal.comparator in ("<=", "<"):
-            better = "lower"
-        else:
-            better = "higher" if goal.measure in ("increase", "level", "cumulative", "growth") else "band"
-        if goal.measure in _LOWER_IS_BETTER_MEASURES and better != "band":
-            # the value is the size of a fall: a bigger fall is better when lower is better
-            better = "higher" if better == "lower" else "lower"
-        return better
+            better: str = ind.better
+            if goal.measure in _FALLS and better != "band":
+                # the figure is the size of a fall: a bigger fall is better when lower is better
+                better = "higher" if better == "lower" else "lower"
+            return better
+        if goal.comparator in (">=", ">"):
+            return "higher"
+        if goal.comparator in ("<=", "<"):
+            return "lower"
+        # an unknown indicator with a plain or approximate figure: a target to reach
+        # (for a fall, a fall at least that large)
+        return "higher"
 
-    def verdict(self, goal: Statement, out: Statement) -> tuple[str, Decimal | None, list[str]]:
+    def tolerance(self, goal: Statement) -> Decimal:
+        assert goal.value is not None
+        return self.tol.for_(goal.indicator.id, goal.unit).of(goal.value)
+
+    def verdict(self, goal: Statement, out: Statement, sign: int = 1) -> tuple[str, Decimal | None, list[str]]:
+        """Verdict, margin (outcome minus target, in the goal's unit) and flags."""
         assert goal.value is not None and out.value is not None
-        t, v = goal.value, out.value
+        t, v = goal.value, out.value * sign
         better = self.direction(goal)
-        tol = self.tol.for_(goal.indicator.id, goal.unit).of(t)
+        tol = self.tolerance(goal)
         flags: list[str] = []
         c = goal.comparator
+        margin = v - t
         if c == ">=":
             ok = v >= t
         elif c == ">":
@@ -102,75 +186,114 @@ class Judge:
             ok = v < t
         elif c == "range":
             hi = goal.value_high if goal.value_high is not None else t
-            ok = v >= t if better == "higher" else v <= hi if better == "lower" else t <= v <= hi
+            if better == "higher":
+                ok = v >= t
+            elif better == "lower":
+                ok, margin = v <= hi, v - hi
+            else:
+                ok = t <= v <= hi
+                margin = Decimal(0) if ok else (v - t if v < t else v - hi)
         elif c == "~":
             flags.append("approximate")
-            ok = v >= t - tol if better == "higher" else v <= t + tol if better == "lower" else abs(v - t) <= tol
-        else:
-            ok = v >= t if better == "higher" else v <= t if better == "lower" else abs(v - t) <= tol
-        if out.comparator in ("~", ">", "<") and abs(v - t) <= tol and "approximate" not in flags:
+            if better == "higher":
+                ok = v >= t - tol
+            elif better == "lower":
+                ok = v <= t + tol
+            else:
+                ok = abs(v - t) <= tol
+        else:  # a plain figure: a floor for what should rise, a ceiling for what should fall
+            if better == "higher":
+                ok = v >= t
+            elif better == "lower":
+                ok = v <= t
+            else:
+                ok = abs(v - t) <= tol
+        # an approximate outcome (约, 超过, 不到) near the line cannot settle it exactly
+        if out.comparator in ("~", ">", "<", ">=", "<=") and abs(v - t) <= tol and "approximate" not in flags:
             flags.append("approximate")
         result = "met" if ok else "missed"
         if ok and goal.stretch is not None:
-            stretch_ok = v >= goal.stretch if better != "lower" else v <= goal.stretch
+            stretch_ok = v <= goal.stretch if better == "lower" else v >= goal.stretch
             if not stretch_ok:
                 result = "partly"
-        return result, v - t, flags
+        return result, margin, flags
 
     # ------------------------------------------------------------------ reasons
 
     @staticmethod
     def reason(
-        goal: Statement, out: Statement, verdict: str, flags: list[str], note: tuple[str, str] | None
+        goal: Statement,
+        out: Statement,
+        verdict: str,
+        flags: list[str],
+        note: tuple[str, str] | None,
+        sign: int = 1,
     ) -> tuple[str, str]:
-        o_zh = f"{out.period}年{fmt(out.value, out.unit)}"
-        o_en = f"{fmt(out.value, out.unit)} in {out.period}"
-        g_zh = f"{goal.period}年目标{target_text(goal, 'zh')}"
-        g_en = f"{target_text(goal, 'en')} target for {goal.period}"
+        shown = out.value * sign if out.value is not None and sign != 1 else out.value
+        measure = goal.measure if sign != 1 else out.measure
+        o_zh = f"{out.period}年{_measured(shown, out.unit, measure, 'zh')}"
+        o_en = f"{_measured(shown, out.unit, measure, 'en')} in {out.period}"
+        g_zh = f"{goal.period}年目标{_MEASURE_ZH.get(goal.measure, '')}{target_text(goal, 'zh')}"
+        g_en = f"{_MEASURE_EN.get(goal.measure, '')}{target_text(goal, 'en')} target for {goal.period}"
         if verdict == "not_comparable":
             assert note is not None
             return f"不可直接比较：{note[0]}（{o_zh}；{g_zh}）", f"not comparable: {note[1]} ({o_en}; {g_en})"
-        word_zh = {"met": "达到", "missed": "未达到", "partly": "达到底线但未达到力争目标"}[verdict]
-        word_en = {"met": "meets", "missed": "misses", "partly": "meets the floor but not the stretch of"}[verdict]
+        if "interim" in flags:
+            word_zh = {"met": "进度符合", "missed": "进度落后于", "partly": "达到底线但未达到力争"}[verdict]
+            word_en = {
+                "met": "is on track for",
+                "missed": "is off track for",
+                "partly": "is on track for the floor of",
+            }[verdict]
+        else:
+            word_zh = {"met": "达到", "missed": "未达到", "partly": "达到底线但未达到力争目标的"}[verdict]
+            word_en = {"met": "meets", "missed": "misses", "partly": "meets the floor but not the stretch of"}[verdict]
         zh = f"{o_zh}，{word_zh}{g_zh}"
         en = f"{o_en} {word_en} the {g_en}"
-        if "evidence_after_deadline" in flags:
-            zh += "（证据晚于目标期限）"
-            en += " (evidence from after the deadline)"
         if "interim" in flags:
             zh += "（期中数据，目标期尚未结束）"
             en += " (interim figure: the period is not over)"
+        if "end_of_period" in flags:
+            zh += "（取自多年回顾中截至该年的水平）"
+            en += " (the level a multi-year review gives for the period ending that year)"
+        if "evidence_after_deadline" in flags:
+            zh += "（证据晚于目标期限）"
+            en += " (evidence from after the deadline)"
         if "approximate" in flags:
             zh += "（含约数）"
             en += " (approximate figures)"
+        if "several_outcomes" in flags:
+            zh += "（同期另有不同数字）"
+            en += " (another figure is given for the same period)"
         return zh, en
 
-    # ------------------------------------------------------------------ matching
+    # ------------------------------------------------------------------ evidence
 
-    def _related_note(self, goal: Statement, out: Statement) -> tuple[str, str] | None:
-        if goal.indicator.id is None or out.indicator.id is None:
-            return None
-        for a, b in ((goal.indicator.id, out.indicator.id), (out.indicator.id, goal.indicator.id)):
-            ind = self.lex.indicators.by_id(a)
-            if ind is None:
-                continue
-            for rel in ind.related:
-                if rel.id == b:
-                    return rel.zh, rel.en
-        return None
+    def _usable_unit(self, goal: Statement, out: Statement) -> bool:
+        return goal.unit is None or out.unit == goal.unit
 
-    def pick(self, goal: Statement, cands: list[Statement]) -> tuple[Statement, list[str]] | None:
-        """The outcome that evidences ``goal``, with flags, or None."""
+    def pick(self, goal: Statement, cands: list[Statement]) -> tuple[Statement, list[str], list[Statement]] | None:
+        """The outcome that evidences ``goal``, its flags, and the other outcomes for the same period."""
         gp = goal.period
-        # evidence reported after the goal was set, about years from the goal's start on
-        usable = [o for o in cands if o.period.start >= gp.start and o.report_year > goal.report_year]
-        if not usable:
+        later = [o for o in cands if o.report_year > goal.report_year and o.value is not None]
+        if not later:
             return None
         flags: list[str] = []
+        chosen: list[Statement] = []
         if gp.start == gp.end:
-            exact = [o for o in usable if o.period.start == o.period.end == gp.start]
-            chosen = exact
+            chosen = [o for o in later if o.period.start == o.period.end == gp.start]
+            if not chosen and self._is_rate(goal) and goal.measure in ("level", "share"):
+                # a five-year review's level of a rate is the level of its last year
+                chosen = [o for o in later if o.period.end == gp.start and o.measure in ("level", "share")]
+                if chosen:
+                    flags.append("end_of_period")
         else:
+            start_ok = (
+                (lambda o: o.period.start == gp.start)
+                if goal.measure in _ACCUMULATING
+                else (lambda o: o.period.start >= gp.start)
+            )
+            usable = [o for o in later if start_ok(o)]
             final = [o for o in usable if o.period.end == gp.end]
             inside = [o for o in usable if o.period.end < gp.end]
             after = [o for o in usable if o.period.end > gp.end]
@@ -184,15 +307,52 @@ class Judge:
                 first = min(o.period.end for o in after)
                 chosen = [o for o in after if o.period.end == first]
                 flags.append("evidence_after_deadline")
-            else:
-                chosen = []
         if not chosen:
             return None
-        same_unit = [o for o in chosen if o.unit == goal.unit] or chosen
-        if len({o.value for o in same_unit}) > 1:
+        # the latest report's figure; within it, an exact figure before an approximate one,
+        # then the first stated (the headline comes before its parts)
+        top = max(o.report_year for o in chosen)
+        ranked = sorted(
+            chosen,
+            key=lambda o: (o.report_year != top, o.comparator not in ("=", ">="), o.span.start),
+        )
+        best = ranked[0]
+        others = [o for o in ranked[1:] if o.value != best.value]
+        if others:
             flags.append("several_outcomes")
-        best = sorted(same_unit, key=lambda o: (o.report_year, o.span.start), reverse=True)[0]
-        return best, flags
+        return best, flags, others
+
+    def _is_rate(self, goal: Statement) -> bool:
+        return goal.indicator.id is not None and self._unit_kind.get(goal.unit or "", "") in _RATE_KINDS
+
+    def _candidates(self, goal: Statement, outs: list[Statement]) -> list[tuple[Statement, int]]:
+        res = []
+        for o in outs:
+            if o.value is None or not self._usable_unit(goal, o):
+                continue
+            sign = measure_sign(goal.measure, o.measure)
+            if sign is not None:
+                res.append((o, sign))
+        return res
+
+    def _match(
+        self,
+        goal: Statement,
+        out: Statement,
+        verdict: str,
+        margin: Decimal | None,
+        flags: list[str],
+        reason: tuple[str, str],
+    ) -> Match:
+        return Match(
+            goal=goal.key,
+            outcome=out.key,
+            verdict=verdict,  # type: ignore[arg-type]
+            margin=margin,
+            flags=flags,
+            reason_zh=reason[0],
+            reason_en=reason[1],
+        )
 
     def match_goal(
         self,
@@ -200,79 +360,128 @@ class Judge:
         by_key: dict[tuple[str, str], list[Statement]],
         by_id: dict[tuple[str, str], list[Statement]],
     ) -> Match | None:
+        if goal.relation is not None:
+            return self.match_relational(goal, by_key, by_id)
         if goal.value is None:
             return None
-        cands = [o for o in by_key.get((goal.region, goal.indicator.key), []) if o.value is not None]
-        same = [o for o in cands if compatible(goal.measure, o.measure) and (o.unit == goal.unit or o.unit is None)]
-        picked = self.pick(goal, same)
+        own = by_key.get((goal.region, goal.indicator.key), [])
+        cands = self._candidates(goal, own)
+        signs = {o.key: s for o, s in cands}
+        picked = self.pick(goal, [o for o, _ in cands])
         if picked is not None:
-            out, flags = picked
-            verdict, margin, vflags = self.verdict(goal, out)
+            out, flags, others = picked
+            sign = signs[out.key]
+            verdict, margin, vflags = self.verdict(goal, out, sign)
             flags = flags + [f for f in vflags if f not in flags]
-            zh, en = self.reason(goal, out, verdict, flags, None)
-            return Match(
-                goal=goal.key,
-                outcome=out.key,
-                verdict=verdict,  # type: ignore[arg-type]
-                margin=margin,
-                flags=flags,
-                reason_zh=zh,
-                reason_en=en,
-            )
-        # not comparable: average growth over years vs one year's growth
-        if goal.measure == "avg_growth":
-            one_year = [o for o in cands if o.measure == "growth"]
+            zh, en = self.reason(goal, out, verdict, flags, None, sign)
+            disagree = {self.verdict(goal, o, signs[o.key])[0] for o in others} - {verdict}
+            if disagree:
+                zh += "；同期其他数字的结论不同，请人工核对"
+                en += "; other figures for the same period point the other way: check by hand"
+            return self._match(goal, out, verdict, margin, flags, (zh, en))
+        # not comparable: an average growth over years vs one year's growth
+        if goal.measure in ("avg_growth", "avg_decline"):
+            one_year = [o for o in own if o.measure in ("growth", "decline") and self._usable_unit(goal, o)]
             picked = self.pick(goal, one_year)
             if picked is not None:
-                out, flags = picked
+                out, flags, _ = picked
                 note = (
-                    "目标是多年年均增长，证据是单一年度增长",
+                    "目标是多年年均增速，证据是单一年度增速",
                     "the target is an average annual growth over several years, the evidence is one year's growth",
                 )
-                zh, en = self.reason(goal, out, "not_comparable", flags, note)
-                return Match(
-                    goal=goal.key,
-                    outcome=out.key,
-                    verdict="not_comparable",
-                    margin=None,
-                    flags=flags,
-                    reason_zh=zh,
-                    reason_en=en,
+                return self._match(
+                    goal, out, "not_comparable", None, flags, self.reason(goal, out, "not_comparable", flags, note)
                 )
         # not comparable: close but different indicators
         if goal.indicator.id is not None:
-            for rel_id in self._related_ids(goal.indicator.id):
-                rel = [
-                    o
-                    for o in by_id.get((goal.region, rel_id), [])
-                    if compatible(goal.measure, o.measure) and o.value is not None
-                ]
+            for rel_id, rzh, ren in self._related.get(goal.indicator.id, []):
+                rel = [o for o, _ in self._candidates(goal, by_id.get((goal.region, rel_id), []))]
                 picked = self.pick(goal, rel)
                 if picked is not None:
-                    out, flags = picked
-                    rnote = self._related_note(goal, out)
-                    assert rnote is not None
-                    zh, en = self.reason(goal, out, "not_comparable", [*flags, "proxy_indicator"], rnote)
-                    return Match(
-                        goal=goal.key,
-                        outcome=out.key,
-                        verdict="not_comparable",
-                        margin=None,
-                        flags=[*flags, "proxy_indicator"],
-                        reason_zh=zh,
-                        reason_en=en,
+                    out, flags, _ = picked
+                    flags = [*flags, "proxy_indicator"]
+                    rname = self._ind[rel_id].zh
+                    note = (f"证据是“{rname}”，{rzh}", f"the evidence is {self._ind[rel_id].en}: {ren}")
+                    return self._match(
+                        goal, out, "not_comparable", None, flags, self.reason(goal, out, "not_comparable", flags, note)
                     )
         return None
 
-    def _related_ids(self, ind_id: str) -> list[str]:
-        out: list[str] = []
-        ind = self.lex.indicators.by_id(ind_id)
-        if ind:
-            out.extend(r.id for r in ind.related)
-        for other in self.lex.indicators.indicators:
-            if any(r.id == ind_id for r in other.related):
-                out.append(other.id)
-        return out
+    # ------------------------------------------------------------------ relational goals
+
+    def match_relational(
+        self,
+        goal: Statement,
+        by_key: dict[tuple[str, str], list[Statement]],
+        by_id: dict[tuple[str, str], list[Statement]],
+    ) -> Match | None:
+        """居民收入增长与经济增长同步: the subject's growth against the reference's, same region and year."""
+        assert goal.relation is not None
+
+        def growth(key: str, pool: list[Statement]) -> tuple[Statement, list[str]] | None:
+            probe = goal.model_copy(update={"unit": "%", "measure": "growth"})
+            cands = [o for o in pool if o.unit == "%" and o.measure == "growth" and o.value is not None]
+            picked = self.pick(probe, cands)
+            return None if picked is None else (picked[0], picked[1])
+
+        ref = growth(goal.relation, by_key.get((goal.region, goal.relation), []))
+        if ref is None:
+            return None
+        r_out, r_flags = ref
+        ref_name = self._ind[goal.relation].zh if goal.relation in self._ind else goal.relation
+        ref_en = self._ind[goal.relation].en if goal.relation in self._ind else goal.relation
+        subj = growth(goal.indicator.key, by_key.get((goal.region, goal.indicator.key), []))
+        if subj is None:
+            if goal.indicator.id is None:
+                return None
+            for rel_id, rzh, ren in self._related.get(goal.indicator.id, []):
+                proxy = growth(rel_id, by_id.get((goal.region, rel_id), []))
+                if proxy is None:
+                    continue
+                p_out, p_flags = proxy
+                flags = sorted({*p_flags, *r_flags, "proxy_indicator"})
+                rname = self._ind[rel_id].zh
+                zh = (
+                    f"不可直接比较：证据是“{rname}”，{rzh}（{p_out.period}年{rname}增长{fmt(p_out.value, '%')}，"
+                    f"{ref_name}增长{fmt(r_out.value, '%')}；目标为{goal.indicator.name}增长与{ref_name}增长同步）"
+                )
+                en = (
+                    f"not comparable: the evidence is {self._ind[rel_id].en}: {ren} ({p_out.period}: "
+                    f"{fmt(p_out.value, '%')} vs {ref_en} {fmt(r_out.value, '%')}; the target ties "
+                    f"{goal.indicator.name} growth to {ref_en} growth)"
+                )
+                return self._match(goal, p_out, "not_comparable", None, flags, (zh, en))
+            return None
+        s_out, s_flags = subj
+        assert s_out.value is not None and r_out.value is not None
+        margin = s_out.value - r_out.value
+        tol = self.tol.relational.of(r_out.value)
+        if goal.comparator == ">":
+            ok, rule_zh, rule_en = margin > 0, "高于", "faster than"
+        elif goal.comparator == ">=":
+            ok, rule_zh, rule_en = margin >= 0, "不低于", "at least as fast as"
+        else:
+            ok, rule_zh, rule_en = margin >= -tol, "同步于", "in step with"
+        flags = sorted({*s_flags, *r_flags})
+        if goal.comparator not in (">", ">="):
+            flags.append("approximate")
+        verdict = "met" if ok else "missed"
+        gap = f"{fmt(abs(margin), '个百分点')}"
+        zh = (
+            f"{s_out.period}年{goal.indicator.name}增长{fmt(s_out.value, '%')}，{ref_name}增长{fmt(r_out.value, '%')}，"
+            f"{'快' if margin >= 0 else '慢'}{gap}，{'达到' if ok else '未达到'}增速{rule_zh}{ref_name}的目标"
+        )
+        en = (
+            f"{goal.indicator.name} grew {fmt(s_out.value, '%')} in {s_out.period}, {ref_en} {fmt(r_out.value, '%')} "
+            f"({'+' if margin >= 0 else '-'}{fmt(abs(margin), ' points')}): "
+            f"{'meets' if ok else 'misses'} the target of growth {rule_en} {ref_en}"
+        )
+        if goal.comparator not in (">", ">="):
+            zh += f"（容差{fmt(tol, '个百分点')}）"
+            en += f" (tolerance {fmt(tol, ' points')})"
+        return self._match(goal, s_out, verdict, margin, flags, (zh, en))
+
+    # ------------------------------------------------------------------ the run
 
     def run(self, statements: Iterable[Statement]) -> tuple[list[Match], list[GoalStatus]]:
         sts = list(statements)
@@ -298,7 +507,7 @@ class Judge:
 
     @staticmethod
     def status(goal: Statement, m: Match | None, latest_year: int) -> GoalStatus:
-        if goal.value is None:
+        if goal.value is None and goal.relation is None:
             return GoalStatus(
                 goal=goal.key,
                 status="needs_review",

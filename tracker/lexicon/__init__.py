@@ -213,6 +213,9 @@ class Tolerances(Strict):
     default: Tolerance
     units: dict[str, Tolerance] = {}
     indicators: dict[str, Tolerance] = {}
+    # relational goals (居民收入增长与经济增长同步): how far the subject's growth may lag
+    # the reference's and still count as in step
+    relational: Tolerance = Tolerance(absolute=Decimal("0.5"))
 
     def for_(self, indicator_id: str | None, unit: str | None) -> Tolerance:
         if indicator_id and indicator_id in self.indicators:
@@ -248,8 +251,34 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
 
 
 def load_tolerances(path: Path) -> Tolerances:
-    """Tolerances from a user's config file (same shape as the bundled tolerances.yaml)."""
-    return _load(path.name, Tolerances, path.parent)
+    """Tolerances from a user's config file (same shape as the bundled tolerances.yaml).
+
+    The file overrides the bundled table: its ``default`` and ``relational`` replace the
+    bundled ones, its ``units`` and ``indicators`` entries replace entries of the same name.
+    """
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise TrackerError(
+            f"{path}: cannot read the tolerance file: {exc.strerror}; give an existing YAML file"
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise TrackerError(f"{path}: not valid YAML: {exc}") from exc
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise TrackerError(f"{path}: expected a mapping with default/units/indicators/relational; fix the file")
+    base = _load("tolerances.yaml", Tolerances).model_dump(exclude_none=True)
+    merged = {**base, **{k: v for k, v in data.items() if k not in ("units", "indicators")}}
+    for key in ("units", "indicators"):
+        extra = data.get(key) or {}
+        merged[key] = {**base[key], **extra} if isinstance(extra, dict) else extra
+    try:
+        return Tolerances.model_validate(merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise TrackerError(f"{path}: {where}: {first['msg']} ({exc.error_count()} error(s))") from exc
 
 
 @cache
