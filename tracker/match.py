@@ -28,6 +28,7 @@ Rules, in the order they apply (templates/methods.html explains them to readers)
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -52,6 +53,11 @@ _OPPOSITE = {
 _FALLS = set(_OPPOSITE)
 # measures that add up over the years: an interim figure must start with the goal
 _ACCUMULATING = {"increase", "cumulative", "cumulative_growth", "cumulative_decline"}
+# a phrase outside the indicator lexicon is matched on its normalised key; the two
+# sentences must then also read alike (share this part of their character pairs, figures
+# and punctuation aside), so that a bare verb key (推动, 实施) never pairs unrelated tasks
+_KEY_ONLY_OVERLAP = 0.6
+_NOT_WORDING = re.compile(r"[\d.．%％,，、;；:：()（）“”\"'\s]+")
 # unit kinds whose level at the end of a period is the level of its last year
 _RATE_KINDS = {"percent", "concentration", "ratio"}
 
@@ -72,6 +78,19 @@ def measure_sign(goal_measure: str, out_measure: str) -> int | None:
     if any(gb in grp and ob in grp for grp in _GROUPS):
         return gs * os_
     return None
+
+
+def _pairs(quote: str) -> set[str]:
+    parts = _NOT_WORDING.split(quote)
+    return {p[i : i + 2] for p in parts for i in range(len(p) - 1)}
+
+
+def alike(a: str, b: str) -> float:
+    """Overlap of the character pairs of two sentences (figures and punctuation aside)."""
+    pa, pb = _pairs(a), _pairs(b)
+    if not pa or not pb:
+        return 0.0
+    return len(pa & pb) / min(len(pa), len(pb))
 
 
 def compatible(a: str, b: str) -> bool:
@@ -329,6 +348,8 @@ class Judge:
         res = []
         for o in outs:
             if o.value is None or not self._usable_unit(goal, o):
+                continue
+            if goal.indicator.id is None and alike(goal.quote, o.quote) < _KEY_ONLY_OVERLAP:
                 continue
             sign = measure_sign(goal.measure, o.measure)
             if sign is not None:
