@@ -195,14 +195,18 @@ class Judge:
         flags: list[str] = []
         c = goal.comparator
         margin = v - t
+        # the outcome's own comparator bounds the true figure: 超过6000亿元 is more than 6000亿
+        oc = out.comparator
+        if sign == -1:
+            oc = {">": "<", ">=": "<=", "<": ">", "<=": ">="}.get(oc, oc)
         if c == ">=":
             ok = v >= t
         elif c == ">":
-            ok = v > t
+            ok = v > t or (oc == ">" and v >= t)
         elif c == "<=":
             ok = v <= t
         elif c == "<":
-            ok = v < t
+            ok = v < t or (oc == "<" and v <= t)
         elif c == "range":
             hi = goal.value_high if goal.value_high is not None else t
             if better == "higher":
