@@ -52,9 +52,9 @@ def test_tolerance_file_overrides_only_what_it_names(tmp_path: Path) -> None:
 def test_tolerance_file_errors_name_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text('units:\n  "%": {absolute: "0.2", relative: "0.1"}\n', encoding="utf-8")
-    with pytest.raises(TrackerError, match="bad.yaml"):
+    with pytest.raises(TrackerError, match=r"bad\.yaml"):
         load_tolerances(bad)
-    with pytest.raises(TrackerError, match="missing.yaml"):
+    with pytest.raises(TrackerError, match=r"missing\.yaml"):
         load_tolerances(tmp_path / "missing.yaml")
 
 
