@@ -92,3 +92,37 @@ def test_interim_evidence_keeps_the_goal_pending() -> None:
     assert m.verdict == "met" and "interim" in m.flags
     assert s.status == "pending"
     assert "on track" in m.reason_en and "进度符合" in m.reason_zh
+
+
+def test_invariants_on_the_whole_corpus() -> None:
+    """Whatever the extractor finds, a verdict never crosses regions or uses earlier evidence."""
+    from tracker.extract import extract
+    from tracker.ingest import ingest_file
+    from tracker.structure import structure
+
+    from .test_match_cases import FOLDERS
+
+    corpus = next((f for f in FOLDERS[1:] if Path(f).is_dir()), None)
+    if corpus is None:
+        pytest.skip("the shared corpus is not on hand")
+    sts: list[Statement] = []
+    for path in sorted(Path(corpus).glob("*.txt")):
+        doc = ingest_file(path)
+        sts.extend(extract(doc, structure(doc)))
+    by_key = {s.key: s for s in sts}
+    matches, statuses = judge(sts)
+    assert matches
+    for m in matches:
+        g, o = by_key[m.goal], by_key[m.outcome]
+        assert g.region == o.region
+        assert o.report_year > g.report_year
+        assert o.period.end >= g.period.start
+        assert m.reason_zh and m.reason_en
+        if m.verdict in ("met", "missed", "partly"):
+            assert m.margin is not None
+    goals = [s for s in sts if s.kind == "goal"]
+    assert len(statuses) == len(goals)
+    latest = max(s.report_year for s in sts)
+    for s, gs in zip(goals, statuses, strict=True):
+        if s.report_year == latest and s.period.end >= latest:
+            assert gs.status in ("pending", "needs_review")
