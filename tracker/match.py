@@ -196,7 +196,7 @@ class Judge:
         c = goal.comparator
         margin = v - t
         # the outcome's own comparator bounds the true figure: 超过6000亿元 is more than 6000亿
-        oc = out.comparator
+        oc: str = out.comparator
         if sign == -1:
             oc = {">": "<", ">=": "<=", "<": ">", "<=": ">="}.get(oc, oc)
         if c == ">=":
