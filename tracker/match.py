@@ -459,21 +459,25 @@ class Judge:
         if subj is None:
             if goal.indicator.id is None:
                 return None
+            proxies = []
             for rel_id, rzh, ren in self._related.get(goal.indicator.id, []):
                 proxy = growth(rel_id, by_id.get((goal.region, rel_id), []))
-                if proxy is None:
-                    continue
-                p_out, p_flags = proxy
-                flags = sorted({*p_flags, *r_flags, "proxy_indicator"})
-                rname = self._ind[rel_id].zh
+                if proxy is not None:
+                    proxies.append((rel_id, rzh, ren, *proxy))
+            if proxies:
+                p_out = proxies[0][3]
+                flags = sorted({*r_flags, "proxy_indicator", *(f for p in proxies for f in p[4])})
+                names_zh = "、".join(f"{self._ind[p[0]].zh}增长{fmt(p[3].value, '%')}" for p in proxies)
+                names_en = ", ".join(f"{self._ind[p[0]].en} {fmt(p[3].value, '%')}" for p in proxies)
+                why_zh = "；".join(p[1] for p in proxies)
+                why_en = "; ".join(p[2] for p in proxies)
                 zh = (
-                    f"不可直接比较：证据是“{rname}”，{rzh}（{p_out.period}年{rname}增长{fmt(p_out.value, '%')}，"
-                    f"{ref_name}增长{fmt(r_out.value, '%')}；目标为{goal.indicator.name}增长与{ref_name}增长同步）"
+                    f"不可直接比较：{why_zh}（{p_out.period}年{names_zh}，{ref_name}增长{fmt(r_out.value, '%')}；"
+                    f"目标为{goal.indicator.name}增长与{ref_name}增长相比）"
                 )
                 en = (
-                    f"not comparable: the evidence is {self._ind[rel_id].en}: {ren} ({p_out.period}: "
-                    f"{fmt(p_out.value, '%')} vs {ref_en} {fmt(r_out.value, '%')}; the target ties "
-                    f"{goal.indicator.name} growth to {ref_en} growth)"
+                    f"not comparable: {why_en} ({p_out.period}: {names_en}; {ref_en} {fmt(r_out.value, '%')}; "
+                    f"the target compares {self._ind[goal.indicator.id].en} growth with {ref_en} growth)"
                 )
                 return self._match(goal, p_out, "not_comparable", None, flags, (zh, en))
             return None
