@@ -271,8 +271,8 @@ class Judge:
         else:
             word_zh = {"met": "达到", "missed": "未达到", "partly": "达到底线但未达到力争目标的"}[verdict]
             word_en = {"met": "meets", "missed": "misses", "partly": "meets the floor but not the stretch of"}[verdict]
-        zh = f"{o_zh}，{word_zh}{g_zh}"
-        en = f"{o_en} {word_en} the {g_en}"
+        zh = f"{goal.indicator.name}：{o_zh}，{word_zh}{g_zh}"
+        en = f"{goal.indicator.name}: {o_en} {word_en} the {g_en}"
         if "interim" in flags:
             zh += "（期中数据，目标期尚未结束）"
             en += " (interim figure: the period is not over)"
