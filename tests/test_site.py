@@ -18,7 +18,10 @@ from tracker.site import Site, build_site, render_site
 
 RD_GOAL = "全社会研发经费支出相当于全市生产总值的比例达到4%以上"
 RD_EVIDENCE = "全社会研发经费支出相当于全市生产总值的比例达到4.4%左右"
-FILTER_JS = (templates_dir() / "_partials" / "_filter.js").read_text("utf-8").strip()
+ASSETS = {
+    "tracker.css": templates_dir() / "_partials" / "_style.css",
+    "tracker.js": templates_dir() / "_partials" / "_filter.js",
+}
 
 
 def build(reports: Path, tmp: Path) -> tuple[Engine, Path]:
@@ -163,21 +166,32 @@ def test_the_site_is_self_contained_and_every_link_lands(sample: tuple[Site, Pat
     parsed = pages(site)
     assert {p.relative_to(site).parts[0] for p in parsed} >= {"index.html", "report", "source", "indicator"}
     for path, page in parsed.items():
-        for tag, attrs in page.tags:
+        for _tag, attrs in page.tags:
             for name in ("href", "src"):
                 url = attrs.get(name)
                 if url is None:
                     continue
                 parts = urlsplit(url)
                 assert not parts.scheme and not parts.netloc, f"{path.name}: external {name}={url}"
-                if tag == "link" or name == "src":
-                    pytest.fail(f"{path.name}: the site loads a separate resource: <{tag} {name}={url}>")
                 target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
                 assert target.is_file(), f"{path.relative_to(site)}: broken link {url}"
                 if parts.fragment and target.suffix == ".html":
                     assert parts.fragment in parsed[target].ids, f"{path.relative_to(site)}: no #{parts.fragment}"
-        assert page.scripts == [page.scripts[0]] and page.scripts[0].strip() == FILTER_JS
+        assert_only_our_assets(path, page, site)
     assert (site / "export.json").is_file() and (site / "goals.csv").is_file()
+    for name, original in ASSETS.items():
+        assert (site / "assets" / name).read_bytes() == original.read_bytes()
+
+
+def assert_only_our_assets(path: Path, page: Page, site: Path) -> None:
+    """The page loads the site's one stylesheet and one script, both copied into the site, and runs nothing else."""
+    scripts = [a for t, a in page.tags if t == "script"]
+    links = [a for t, a in page.tags if t == "link"]
+    assert page.scripts == [""] and len(scripts) == 1, f"{path.name}: a script other than the site's own"
+    for attrs, name in ((scripts[0], "src"), (links[0] if len(links) == 1 else {}, "href")):
+        url = attrs.get(name)
+        assert url is not None, f"{path.name}: expected one <link> and one <script src>"
+        assert (path.parent / url).resolve().parent == (site / "assets").resolve(), f"{path.name}: {url}"
 
 
 def test_the_scorecard_html_reads_without_javascript(sample: tuple[Site, Path]) -> None:
@@ -244,7 +258,7 @@ def test_html_in_a_report_cannot_inject_into_the_site(tmp_path: Path) -> None:
             assert tag not in {"img", "iframe", "object", "embed"}, f"{path.name}: <{tag}> from a report"
             bad = [a for a in attrs if a.startswith("on")]
             assert not bad, f"{path.name}: event handler attribute {bad}"
-        assert len(page.scripts) == 1 and page.scripts[0].strip() == FILTER_JS, f"{path.name}: a script from a report"
+        assert_only_our_assets(path, page, site)
     src = next(p for p in parsed if p.parent.name == "source" and "window.__pwned = 1" in "".join(parsed[p].text))
     raw = src.read_text("utf-8")
     assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in raw

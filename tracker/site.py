@@ -945,11 +945,16 @@ def environment() -> Environment:
     )
 
 
+ASSETS = {"_partials/_style.css": "assets/tracker.css", "_partials/_filter.js": "assets/tracker.js"}
+
+
 def write_site(site: Site, folder: Path) -> None:
-    """Render every page of ``site`` into ``folder`` (which must exist)."""
+    """Render every page of ``site`` into ``folder`` (which must exist), with the stylesheet and script beside them."""
     env = environment()
-    for sub in ("report", "source", "indicator"):
+    for sub in ("report", "source", "indicator", "assets"):
         (folder / sub).mkdir(exist_ok=True)
+    for src, dest in ASSETS.items():
+        shutil.copyfile(templates_dir() / src, folder / dest)
 
     def put(rel: str, template: str, page: BaseModel) -> None:
         (folder / rel).write_text(env.get_template(template).render(page=page), "utf-8")
