@@ -265,3 +265,15 @@ def test_html_in_a_report_cannot_inject_into_the_site(tmp_path: Path) -> None:
     assert "&lt;img src=x onerror=&#34;window.__pwned = 2&#34;&gt;" in raw
     html = (site / "report" / f"{card.report_id}.html").read_text("utf-8")
     assert "&lt;/script&gt;" in html and "<script>window.__pwned" not in html
+
+
+def test_a_later_scorecard_lists_the_earlier_goals_its_results_evidence(sample: tuple[Site, Path]) -> None:
+    ctx, _ = sample
+    sh24 = next(c for c in ctx.scorecards if c.source == "shanghai-2024.txt")
+    rd = [e for e in sh24.evidence_for if e.goal == RD_GOAL]
+    assert len(rd) == 1 and rd[0].status == "met" and RD_EVIDENCE in rd[0].outcome
+    assert rd[0].report_title == "上海市 2018年政府工作报告"
+    pudong = next(c for c in ctx.scorecards if c.source == "pudong-2024.txt")
+    assert all(e.report_title.startswith("浦东新区") for e in pudong.evidence_for)  # never the city's goals
+    met = next(c for c in ctx.index.summary.counts if c.status == "met")
+    assert met.href == "goals.html?status=met"

@@ -135,6 +135,7 @@ class StatusCount(Ctx):
     en: str
     n: int
     pct: float  # share of all goals, for the bar
+    href: str | None = None  # the goals of that status, on the all-goals page
 
 
 class Summary(Ctx):
@@ -247,6 +248,19 @@ class GoalRow(Ctx):
     badges: list[Badge] = []
 
 
+class EvidenceFor(Ctx):
+    """A goal of an earlier report that one of this report's results is evidence for."""
+
+    goal: str  # the goal's quote
+    href: str  # the goal's row on its scorecard
+    report_title: str
+    outcome: str  # this report's sentence
+    outcome_href: str
+    status: str
+    status_zh: str
+    status_en: str
+
+
 class GoalGroup(Ctx):
     heading: str
     goals: list[GoalRow]
@@ -265,6 +279,7 @@ class ScorecardPage(Page):
     summary: Summary
     groups: list[GoalGroup]
     filters: Filters
+    evidence_for: list[EvidenceFor] = []  # earlier goals this report's results are evidence for
 
 
 class GoalsPage(Page):
@@ -427,14 +442,22 @@ def _title(doc: Document) -> str:
     return f"{doc.region.name} {doc.year}年{doc.title}"
 
 
-def summarize(statuses: list[str]) -> Summary:
+def summarize(statuses: list[str], *, query: str | None = None) -> Summary:
+    """Counts by status; with ``query`` (e.g. "region=上海市") each count links to those goals on goals.html."""
     c = Counter(statuses)
     total = len(statuses)
     judged = sum(c[s] for s in JUDGED)
     return Summary(
         goals=total,
         counts=[
-            StatusCount(status=s, zh=STATUS_ZH[s], en=STATUS_EN[s], n=c[s], pct=round(100 * c[s] / total, 2))
+            StatusCount(
+                status=s,
+                zh=STATUS_ZH[s],
+                en=STATUS_EN[s],
+                n=c[s],
+                pct=round(100 * c[s] / total, 2),
+                href=None if query is None else "goals.html?" + "&".join(x for x in (f"status={s}", query) if x),
+            )
             for s in STATUSES
             if c[s]
         ],
@@ -492,6 +515,13 @@ class _Data:
         self.series: dict[tuple[str, str], list[tuple[int, int, Statement]]] = defaultdict(list)
         for rid, doc_id, st in self.rows:
             self.series[(st.region, st.indicator.key)].append((rid, doc_id, st))
+        # goal statuses by the report whose result evidences them
+        self.evidenced: dict[int, list[tuple[int, int, Statement, GoalStatus, int]]] = defaultdict(list)
+        for rid, doc_id, st in self.rows:
+            gs = self.status.get(st.key)
+            if gs is not None and gs.match is not None and gs.match.outcome in self.by_key:
+                orid, odoc, _ = self.by_key[gs.match.outcome]
+                self.evidenced[odoc].append((rid, doc_id, st, gs, orid))
         self.charted = {
             k
             for k, v in self.series.items()
@@ -612,6 +642,19 @@ def build_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Site:
                 summary=summary,
                 groups=_groups(rows),
                 filters=_filters("goals", rows, regions=False),
+                evidence_for=[
+                    EvidenceFor(
+                        goal=gst.quote,
+                        href=f"{report_href(gdoc)}#{_anchor(grid)}",
+                        report_title=_title(data.doc[gdoc]),
+                        outcome=data.by_key[gs.match.outcome][2].quote if gs.match else "",
+                        outcome_href=source_href(doc_id, _anchor(orid)),
+                        status=gs.status,
+                        status_zh=STATUS_ZH[gs.status],
+                        status_en=STATUS_EN[gs.status],
+                    )
+                    for grid, gdoc, gst, gs, orid in data.evidenced.get(doc_id, [])
+                ],
             )
         )
         sources.append(
@@ -657,7 +700,7 @@ def build_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Site:
                 indicators=sorted(ind_links.get(name, []), key=lambda i: (-i.goals, -i.outcomes, i.indicator)),
             )
         )
-    total = summarize([r.status for r in all_rows])
+    total = summarize([r.status for r in all_rows], query="")
     index = IndexPage(
         title="政府工作报告目标核对 · Government work report scorecards",
         root=".",
@@ -953,8 +996,8 @@ def write_site(site: Site, folder: Path) -> None:
     env = environment()
     for sub in ("report", "source", "indicator", "assets"):
         (folder / sub).mkdir(exist_ok=True)
-    for src, dest in ASSETS.items():
-        shutil.copyfile(templates_dir() / src, folder / dest)
+    for asset, dest in ASSETS.items():
+        shutil.copyfile(templates_dir() / asset, folder / dest)
 
     def put(rel: str, template: str, page: BaseModel) -> None:
         (folder / rel).write_text(env.get_template(template).render(page=page), "utf-8")
