@@ -274,3 +274,21 @@ def test_an_injected_report_runs_no_script_in_the_browser(browser: Any, tmp_path
     page = w.open(scorecard(folder, "shanghai-2018.txt"))
     assert page.locator("td.c-goal", has_text="</script>").count() >= 1  # shown as text
     w.check()
+
+
+def test_every_evidence_link_lands_on_a_highlighted_sentence(browser: Any, site: Path) -> None:
+    """Also when several statements share one highlight (the link then targets an anchor inside the mark)."""
+    w = Watch(browser)
+    page = w.open(scorecard(site, "shanghai-2018.txt"))
+    links = page.eval_on_selector_all("#goals a.evidence", "as => as.map(a => ({href: a.href, quote: a.textContent}))")
+    assert len(links) >= 2
+    inner = 0
+    for link in links:
+        page.goto(link["href"])
+        hit = page.locator("mark:target, mark:has(> .anchor:target)")
+        assert hit.count() == 1, link
+        assert link["quote"] in hit.inner_text()
+        assert hit.evaluate("e => getComputedStyle(e).outlineStyle") != "none"
+        inner += page.locator(".anchor:target").count()
+    w.check()
+    assert inner >= 1  # the GDP growth shares its highlight with the GDP level in the 2024 report
