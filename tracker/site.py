@@ -953,6 +953,11 @@ def methods_page(tol: Tolerances) -> MethodsPage:
                 value=_tol(t),
             )
         )
+    relational = getattr(tol, "relational", None)  # relational goals (收入增长与经济增长同步), when configured
+    if isinstance(relational, Tolerance):
+        rows.append(
+            ToleranceRow(scope_zh="同步类目标", scope_en="goals in step with another indicator", value=_tol(relational))
+        )
     periods = []
     for cue in lex.sections.period_cues:
         zh, en = PERIOD_KINDS[cue.kind]
