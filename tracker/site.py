@@ -72,6 +72,7 @@ FLAGS = {
     "approximate": ("含约数", "approximate figures"),
     "several_outcomes": ("有多个结果，取最新报告", "several results: the latest report's is used"),
     "proxy_indicator": ("相近指标", "a related indicator"),
+    "end_of_period": ("多年回顾中截至该年的水平", "the level a multi-year review gives for its last year"),
 }
 MEASURES = {
     "level": ("水平", "level"),
