@@ -123,7 +123,7 @@ def run(
     for msg in res.failed:
         err.print(f"[red]error:[/red] {msg}", soft_wrap=True)
     n = match_all(engine, tolerances=tolerances)
-    index = render_site(engine, out)
+    index = render_site(engine, out, tolerances=tolerances)
     err.print(
         f"{len(res.added)} report(s) added, {len(res.skipped)} unchanged, {len(res.failed)} failed; "
         f"{res.statements} statements extracted; {n} matches.",

@@ -1,29 +1,38 @@
 """Site: database rows -> typed, JSON-able page contexts -> static HTML (templates only display).
 
-The site is built in a temporary folder beside the output folder and swapped in at
-the end, so a failed run leaves the previous site in place.
+Every page is described by a pydantic model built here (``build_site``); the Jinja2
+templates in ``templates/`` only lay those models out, with autoescape and
+StrictUndefined, so no text taken from a report reaches the page unescaped. Links in
+the contexts are relative to the site root; each page carries ``root`` (the way back
+to the root from where the page lives), so the site works from ``file://`` and on any
+static host. The site is built in a temporary folder beside the output folder and
+swapped in at the end, so a failed run leaves the previous site in place.
 """
 
 from __future__ import annotations
 
-import html
+import hashlib
+import math
 import shutil
 import tempfile
-from collections import Counter
+from collections import Counter, defaultdict
+from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
 from tracker import store
 from tracker.export import build_export, goal_statuses, goals_csv
+from tracker.lexicon import Tolerance, Tolerances, lexicon
 from tracker.match import fmt, target_text
-from tracker.models import Document, Statement
+from tracker.models import Document, GoalStatus, Statement
 from tracker.paths import templates_dir
 
 STATUSES = ["met", "partly", "missed", "not_comparable", "pending", "no_evidence", "needs_review"]
+JUDGED = ("met", "partly", "missed")
 STATUS_ZH = {
     "met": "达成",
     "partly": "部分达成",
@@ -42,235 +51,982 @@ STATUS_EN = {
     "no_evidence": "no evidence",
     "needs_review": "needs review",
 }
+STATUS_NOTE = {
+    "met": ("后续报告的结果达到目标", "a later report's result reaches the target"),
+    "partly": ("达到底线目标，未达到力争目标", "the floor is reached, the stretch target is not"),
+    "missed": ("后续报告的结果未达到目标", "a later report's result falls short of the target"),
+    "not_comparable": (
+        "找到的结果与目标口径不同（相近指标、年均与单年增长）",
+        "the result found measures something close but different (a related indicator, one year vs an average)",
+    ),
+    "pending": ("目标期尚未结束或尚无后续报告", "the period is not over, or no later report is on hand yet"),
+    "no_evidence": (
+        "后续报告中未找到同一地区、指标、时期的结果；不等于未达成",
+        "no later report gives a result for the same region, indicator and period; not a miss",
+    ),
+    "needs_review": ("目标没有数值，需人工判断", "a target without a figure: a person must judge"),
+}
+FLAGS = {
+    "evidence_after_deadline": ("证据晚于目标期限", "evidence from after the deadline"),
+    "interim": ("期中数据", "interim figure"),
+    "approximate": ("含约数", "approximate figures"),
+    "several_outcomes": ("有多个结果，取最新报告", "several results: the latest report's is used"),
+    "proxy_indicator": ("相近指标", "a related indicator"),
+    "end_of_period": ("多年回顾中截至该年的水平", "the level a multi-year review gives for its last year"),
+}
+MEASURES = {
+    "level": ("水平", "level"),
+    "share": ("占比", "share"),
+    "cumulative": ("累计", "cumulative"),
+    "growth": ("增长", "growth"),
+    "avg_growth": ("年均增长", "average annual growth"),
+    "decline": ("下降", "decline"),
+    "avg_decline": ("年均下降", "average annual decline"),
+    "cumulative_decline": ("累计下降", "cumulative decline"),
+    "cumulative_growth": ("累计增长", "cumulative growth"),
+    "increase": ("新增", "increase"),
+}
+LEVELS = {
+    "national": ("全国", "national"),
+    "provincial": ("省级", "provincial"),
+    "municipal": ("地市级", "municipal"),
+    "district": ("区级", "district"),
+    "county": ("县级", "county"),
+}
+KINDS = {"goal": ("目标", "target"), "outcome": ("结果", "outcome")}
+PERIOD_KINDS = {
+    "past_years": ("报告年之前的{n}年", "the {n} years before the report year"),
+    "next_years": ("从报告年起的{n}年", "{n} years from the report year on"),
+    "last_year": ("报告年的前一年", "the year before the report"),
+    "this_year": ("报告年", "the report year"),
+}
+OTHER_SECTION = "其他 Other"
 
 
 class Ctx(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# ---------------------------------------------------------------------------- shared pieces
+
+
+class Label(Ctx):
+    zh: str
+    en: str
+
+
+class Option(Ctx):
+    value: str
+    label: str
+
+
+class Filters(Ctx):
+    """What a filter form offers; an empty list hides that select. Works only with JavaScript."""
+
+    table: str  # id of the table the form filters
+    statuses: list[Option] = []
+    indicators: list[Option] = []
+    regions: list[Option] = []
+    total: int
+
+
+class StatusCount(Ctx):
+    status: str
+    zh: str
+    en: str
+    n: int
+    pct: float  # share of all goals, for the bar
+    href: str | None = None  # the goals of that status, on the all-goals page
+
+
+class Summary(Ctx):
+    goals: int
+    counts: list[StatusCount]  # in STATUSES order, zero counts left out
+    judged: int  # met + partly + missed
+    met: int
+    share_met: float | None  # met / judged, in %
+
+
+class Badge(Ctx):
+    """An extra badge on a goal row (e.g. a reviewer's override); ``css`` is a class name."""
+
+    css: str
+    zh: str
+    en: str
+    title: str = ""
+
+
+class Link(Ctx):
+    href: str
+    zh: str
+    en: str
+
+
+class Page(Ctx):
+    title: str
+    root: str  # from the page back to the site root: "." or ".."
+
+
+# ---------------------------------------------------------------------------- index
+
+
 class ReportLink(Ctx):
     id: int
+    href: str
+    source_href: str
+    title: str
     region: str
     year: int
     source: str
+    outcomes: int
+    summary: Summary
+
+
+class IndicatorLink(Ctx):
+    href: str
+    region: str
+    indicator: str
     goals: int
     outcomes: int
-    counts: dict[str, int]
-    share_met: float | None
 
 
-class IndexPage(Ctx):
-    title: str
+class RegionGroup(Ctx):
+    name: str
+    level: Label
+    parent: str | None
     reports: list[ReportLink]
-    statuses: list[str]
-    status_zh: dict[str, str]
-    status_en: dict[str, str]
+    indicators: list[IndicatorLink]
+
+
+class IndexPage(Page):
+    regions: list[RegionGroup]
+    summary: Summary
+    downloads: list[Link]
+    filters: Filters
+
+
+# ---------------------------------------------------------------------------- goal rows
 
 
 class Evidence(Ctx):
     quote: str
+    href: str  # the highlighted sentence in the source page
     report_id: int
-    report: str
-    year: int
+    report: str  # source file name
+    report_title: str
+    report_year: int
     period: str
     value: str
-    anchor: str
 
 
 class GoalRow(Ctx):
-    anchor: str
+    """One goal with its verdict; new optional fields (with defaults) extend it without breaking snapshots' shape."""
+
+    id: str  # anchor on the scorecard, same as the highlight's id on the source page
+    href: str  # the goal's sentence in its source page
+    scorecard_href: str
+    region: str
+    report: str
+    report_year: int
     section: str
     indicator: str
-    measure: str
+    indicator_key: str
+    indicator_href: str | None
+    measure: Label
     period: str
-    target: str
+    target_zh: str
+    target_en: str
     quote: str
     status: str
     status_zh: str
     status_en: str
-    margin: str
+    margin_zh: str
+    margin_en: str
     reason_zh: str
     reason_en: str
-    flags: list[str]
+    flags: list[Label]
     evidence: Evidence | None
+    badges: list[Badge] = []
 
 
-class ScorecardPage(Ctx):
-    title: str
-    report_id: int
-    region: str
-    year: int
-    source: str
-    meeting: str | None
-    counts: dict[str, int]
-    share_met: float | None
+class EvidenceFor(Ctx):
+    """A goal of an earlier report that one of this report's results is evidence for."""
+
+    goal: str  # the goal's quote
+    href: str  # the goal's row on its scorecard
+    report_title: str
+    outcome: str  # this report's sentence
+    outcome_href: str
+    status: str
+    status_zh: str
+    status_en: str
+
+
+class GoalGroup(Ctx):
+    heading: str
     goals: list[GoalRow]
-    outcomes: int
-    statuses: list[str]
-    status_zh: dict[str, str]
-    status_en: dict[str, str]
 
 
-class SourcePage(Ctx):
-    title: str
+class ScorecardPage(Page):
     report_id: int
     region: str
     year: int
     source: str
-    html_text: str  # the source text, escaped, with <mark> around quoted spans
+    sha256: str
+    date: str | None
+    meeting: str | None
+    source_href: str
+    outcomes: int
+    summary: Summary
+    groups: list[GoalGroup]
+    filters: Filters
+    evidence_for: list[EvidenceFor] = []  # earlier goals this report's results are evidence for
+
+
+class GoalsPage(Page):
+    summary: Summary
+    groups: list[GoalGroup]  # one group per report
+    filters: Filters
+
+
+# ---------------------------------------------------------------------------- source text
+
+
+class Segment(Ctx):
+    """A run of the source text: plain, a highlighted statement (or several overlapping ones), or page furniture."""
+
+    kind: Literal["text", "goal", "outcome", "both", "furniture"]
+    start: int
+    end: int
+    text: str
+    ids: list[str] = []  # anchors; the first is the mark's id, the others empty spans inside it
+    title: str = ""
+
+
+class SourcePage(Page):
+    report_id: int
+    region: str
+    year: int
+    source: str
+    sha256: str
+    scorecard_href: str
+    goals: int
+    outcomes: int
+    segments: list[Segment]
+
+
+# ---------------------------------------------------------------------------- indicator pages
+
+
+class Tick(Ctx):
+    pos: float
+    label: str
+
+
+class ChartMark(Ctx):
+    kind: Literal["target", "range", "outcome"]
+    css: str  # the goal's status, or "outcome"
+    x: float
+    x2: float  # == x for a single year
+    y: float
+    y2: float  # == y unless a range
+    label: str
+    href: str
+
+
+class Chart(Ctx):
+    id: str
+    measure: Label
+    unit: str
+    width: int
+    height: int
+    left: int
+    top: int
+    right: int
+    bottom: int
+    xticks: list[Tick]
+    yticks: list[Tick]
+    marks: list[ChartMark]
+    desc: str
+
+
+class SeriesRow(Ctx):
+    kind: Label
+    css: str
+    report: str
+    report_year: int
+    period: str
+    measure: Label
+    value: str
+    status_zh: str
+    status_en: str
+    quote: str
+    href: str
+
+
+class IndicatorPage(Page):
+    slug: str
+    key: str  # the indicator key (lexicon id, else the normalised phrase)
+    region: str
+    indicator: str
+    indicator_id: str | None
+    charts: list[Chart]
+    rows: list[SeriesRow]
+
+
+# ---------------------------------------------------------------------------- methods
+
+
+class StatusInfo(Ctx):
+    id: str
+    zh: str
+    en: str
+    note_zh: str
+    note_en: str
+
+
+class FlagInfo(Ctx):
+    id: str
+    zh: str
+    en: str
+
+
+class ToleranceRow(Ctx):
+    scope_zh: str
+    scope_en: str
+    value: str
+
+
+class PeriodRow(Ctx):
+    text: str
+    zh: str
+    en: str
+
+
+class MethodsPage(Page):
+    statuses: list[StatusInfo]
+    flags: list[FlagInfo]
+    tolerances: list[ToleranceRow]
+    periods: list[PeriodRow]
+    plans: list[PeriodRow]
+
+
+class Site(Ctx):
+    index: IndexPage
+    goals: GoalsPage
+    scorecards: list[ScorecardPage]
+    sources: list[SourcePage]
+    indicators: list[IndicatorPage]
+    methods: MethodsPage
+
+
+# ---------------------------------------------------------------------------- building
 
 
 def _anchor(rid: int) -> str:
     return f"s{rid}"
 
 
-def build_contexts(engine: Engine) -> tuple[IndexPage, list[ScorecardPage], list[SourcePage]]:
-    docs = store.documents(engine, with_text=True)
-    rows = store.statements(engine)
-    matches = store.matches(engine)
-    statuses = {g.goal: g for g in goal_statuses(rows, matches)}
-    by_key = {st.key: (rid, doc_id, st) for rid, doc_id, st in rows}
-    doc_by_id = dict(docs)
-    reports: list[ReportLink] = []
+def report_href(doc_id: int) -> str:
+    return f"report/{doc_id}.html"
+
+
+def source_href(doc_id: int, anchor: str | None = None) -> str:
+    return f"source/{doc_id}.html" + (f"#{anchor}" if anchor else "")
+
+
+def indicator_slug(region: str, key: str) -> str:
+    return hashlib.sha1(f"{region}\x00{key}".encode()).hexdigest()[:12]
+
+
+def _title(doc: Document) -> str:
+    return f"{doc.region.name} {doc.year}年{doc.title}"
+
+
+def summarize(statuses: list[str], *, query: str | None = None) -> Summary:
+    """Counts by status; with ``query`` (e.g. "region=上海市") each count links to those goals on goals.html."""
+    c = Counter(statuses)
+    total = len(statuses)
+    judged = sum(c[s] for s in JUDGED)
+    return Summary(
+        goals=total,
+        counts=[
+            StatusCount(
+                status=s,
+                zh=STATUS_ZH[s],
+                en=STATUS_EN[s],
+                n=c[s],
+                pct=round(100 * c[s] / total, 2),
+                href=None if query is None else "goals.html?" + "&".join(x for x in (f"status={s}", query) if x),
+            )
+            for s in STATUSES
+            if c[s]
+        ],
+        judged=judged,
+        met=c["met"],
+        share_met=round(100 * c["met"] / judged, 1) if judged else None,
+    )
+
+
+def _margin(m: Decimal | None, unit: str | None) -> tuple[str, str]:
+    if m is None:
+        return "", ""
+    sign = "+" if m > 0 else ""
+    if unit == "%":  # a difference of percentages is in percentage points
+        v = fmt(m, None)
+        return f"{sign}{v}个百分点", f"{sign}{v} pp"
+    v = fmt(m, unit)
+    return f"{sign}{v}", f"{sign}{v}"
+
+
+def _target(st: Statement) -> tuple[str, str]:
+    zh, en = target_text(st, "zh"), target_text(st, "en")
+    if st.stretch is not None:
+        zh += f"，力争{fmt(st.stretch, st.unit)}"
+        en += f", striving for {fmt(st.stretch, st.unit)}"
+    return zh, en
+
+
+def _label(table: dict[str, tuple[str, str]], key: str) -> Label:
+    zh, en = table.get(key, (key, key))
+    return Label(zh=zh, en=en)
+
+
+def _options(values: list[str]) -> list[Option]:
+    return [Option(value=v, label=v) for v in values]
+
+
+def _status_options() -> list[Option]:
+    return [Option(value=s, label=f"{STATUS_ZH[s]} · {STATUS_EN[s]}") for s in STATUSES]
+
+
+class _Data:
+    """Everything read from the database once, indexed for the page builders (no quadratic scans)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.docs = store.documents(engine, with_text=True)
+        self.doc = dict(self.docs)
+        self.rows = store.statements(engine)
+        self.status: dict[str, GoalStatus] = {g.goal: g for g in goal_statuses(self.rows, store.matches(engine))}
+        self.by_key = {st.key: (rid, doc_id, st) for rid, doc_id, st in self.rows}
+        self.by_doc: dict[int, list[tuple[int, Statement]]] = defaultdict(list)
+        for rid, doc_id, st in self.rows:
+            self.by_doc[doc_id].append((rid, st))
+        # indicator pages: every (region, indicator) with a target, or a lexicon indicator with a figure
+        self.series: dict[tuple[str, str], list[tuple[int, int, Statement]]] = defaultdict(list)
+        for rid, doc_id, st in self.rows:
+            self.series[(st.region, st.indicator.key)].append((rid, doc_id, st))
+        # goal statuses by the report whose result evidences them
+        self.evidenced: dict[int, list[tuple[int, int, Statement, GoalStatus, int]]] = defaultdict(list)
+        for rid, doc_id, st in self.rows:
+            gs = self.status.get(st.key)
+            if gs is not None and gs.match is not None and gs.match.outcome in self.by_key:
+                orid, odoc, _ = self.by_key[gs.match.outcome]
+                self.evidenced[odoc].append((rid, doc_id, st, gs, orid))
+        self.charted = {
+            k
+            for k, v in self.series.items()
+            if any(st.value is not None for _, _, st in v)
+            and any(st.kind == "goal" or st.indicator.id is not None for _, _, st in v)
+        }
+
+    def indicator_href(self, st: Statement) -> str | None:
+        key = (st.region, st.indicator.key)
+        return f"indicator/{indicator_slug(*key)}.html" if key in self.charted else None
+
+    def goal_row(self, rid: int, doc_id: int, st: Statement) -> GoalRow:
+        doc = self.doc[doc_id]
+        gs = self.status[st.key]
+        m = gs.match
+        ev = None
+        if m is not None and m.outcome in self.by_key:
+            orid, odoc, ost = self.by_key[m.outcome]
+            od = self.doc[odoc]
+            ev = Evidence(
+                quote=ost.quote,
+                href=source_href(odoc, _anchor(orid)),
+                report_id=odoc,
+                report=od.source,
+                report_title=_title(od),
+                report_year=od.year,
+                period=str(ost.period),
+                value=fmt(ost.value, ost.unit),
+            )
+        tzh, ten = _target(st)
+        mzh, men = _margin(m.margin if m else None, st.unit)
+        return GoalRow(
+            id=_anchor(rid),
+            href=source_href(doc_id, _anchor(rid)),
+            scorecard_href=f"{report_href(doc_id)}#{_anchor(rid)}",
+            region=doc.region.name,
+            report=doc.source,
+            report_year=doc.year,
+            section=st.section or OTHER_SECTION,
+            indicator=st.indicator.name,
+            indicator_key=st.indicator.key,
+            indicator_href=self.indicator_href(st),
+            measure=_label(MEASURES, st.measure),
+            period=str(st.period),
+            target_zh=tzh,
+            target_en=ten,
+            quote=st.quote,
+            status=gs.status,
+            status_zh=STATUS_ZH[gs.status],
+            status_en=STATUS_EN[gs.status],
+            margin_zh=mzh,
+            margin_en=men,
+            reason_zh=gs.reason_zh,
+            reason_en=gs.reason_en,
+            flags=[_label(FLAGS, f) for f in (m.flags if m else [])],
+            evidence=ev,
+        )
+
+
+def _groups(rows: list[GoalRow]) -> list[GoalGroup]:
+    """Goals grouped by their section, sections in order of first appearance."""
+    groups: dict[str, list[GoalRow]] = {}
+    for r in rows:
+        groups.setdefault(r.section, []).append(r)
+    return [GoalGroup(heading=h, goals=g) for h, g in groups.items()]
+
+
+def _filters(table: str, rows: list[GoalRow], *, regions: bool) -> Filters:
+    return Filters(
+        table=table,
+        statuses=_status_options(),
+        indicators=_options(sorted({r.indicator for r in rows})),
+        regions=_options(sorted({r.region for r in rows})) if regions else [],
+        total=len(rows),
+    )
+
+
+def build_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Site:
+    """Every page's context, from what the database holds."""
+    data = _Data(engine)
     cards: list[ScorecardPage] = []
     sources: list[SourcePage] = []
-    for doc_id, doc in docs:
-        mine = [(rid, st) for rid, d, st in rows if d == doc_id]
-        goals: list[GoalRow] = []
-        for rid, st in mine:
-            if st.kind != "goal":
-                continue
-            gs = statuses[st.key]
-            ev = None
-            if gs.match is not None and gs.match.outcome in by_key:
-                orid, odoc, ost = by_key[gs.match.outcome]
-                od = doc_by_id[odoc]
-                ev = Evidence(
-                    quote=ost.quote,
-                    report_id=odoc,
-                    report=od.source,
-                    year=od.year,
-                    period=str(ost.period),
-                    value=fmt(ost.value, ost.unit),
-                    anchor=_anchor(orid),
-                )
-            goals.append(
-                GoalRow(
-                    anchor=_anchor(rid),
-                    section=st.section or "",
-                    indicator=st.indicator.name,
-                    measure=st.measure,
-                    period=str(st.period),
-                    target=target_text(st),
-                    quote=st.quote,
-                    status=gs.status,
-                    status_zh=STATUS_ZH[gs.status],
-                    status_en=STATUS_EN[gs.status],
-                    margin="" if gs.match is None or gs.match.margin is None else fmt(gs.match.margin, st.unit),
-                    reason_zh=gs.reason_zh,
-                    reason_en=gs.reason_en,
-                    flags=gs.match.flags if gs.match else [],
-                    evidence=ev,
-                )
-            )
-        counts = dict(Counter(g.status for g in goals))
-        judged = sum(counts.get(s, 0) for s in ("met", "missed", "partly"))
-        share = round(100 * counts.get("met", 0) / judged, 1) if judged else None
+    links: dict[str, list[ReportLink]] = defaultdict(list)
+    all_groups: list[GoalGroup] = []
+    all_rows: list[GoalRow] = []
+    for doc_id, doc in data.docs:
+        mine = data.by_doc.get(doc_id, [])
+        rows = [data.goal_row(rid, doc_id, st) for rid, st in mine if st.kind == "goal"]
         n_out = sum(1 for _, st in mine if st.kind == "outcome")
-        reports.append(
+        summary = summarize([r.status for r in rows])
+        title = _title(doc)
+        links[doc.region.name].append(
             ReportLink(
                 id=doc_id,
+                href=report_href(doc_id),
+                source_href=source_href(doc_id),
+                title=title,
                 region=doc.region.name,
                 year=doc.year,
                 source=doc.source,
-                goals=len(goals),
                 outcomes=n_out,
-                counts=counts,
-                share_met=share,
+                summary=summary,
             )
         )
         cards.append(
             ScorecardPage(
-                title=f"{doc.region.name} {doc.year}年政府工作报告",
+                title=title,
+                root="..",
                 report_id=doc_id,
                 region=doc.region.name,
                 year=doc.year,
                 source=doc.source,
+                sha256=doc.sha256,
+                date=doc.date,
                 meeting=doc.meeting,
-                counts=counts,
-                share_met=share,
-                goals=goals,
+                source_href=source_href(doc_id),
                 outcomes=n_out,
-                statuses=STATUSES,
-                status_zh=STATUS_ZH,
-                status_en=STATUS_EN,
+                summary=summary,
+                groups=_groups(rows),
+                filters=_filters("goals", rows, regions=False),
+                evidence_for=[
+                    EvidenceFor(
+                        goal=gst.quote,
+                        href=f"{report_href(gdoc)}#{_anchor(grid)}",
+                        report_title=_title(data.doc[gdoc]),
+                        outcome=data.by_key[gs.match.outcome][2].quote if gs.match else "",
+                        outcome_href=source_href(doc_id, _anchor(orid)),
+                        status=gs.status,
+                        status_zh=STATUS_ZH[gs.status],
+                        status_en=STATUS_EN[gs.status],
+                    )
+                    for grid, gdoc, gst, gs, orid in data.evidenced.get(doc_id, [])
+                ],
             )
         )
         sources.append(
             SourcePage(
-                title=f"{doc.region.name} {doc.year} 原文",
+                title=f"{title} · 原文 Source text",
+                root="..",
                 report_id=doc_id,
                 region=doc.region.name,
                 year=doc.year,
                 source=doc.source,
-                html_text=highlight(doc, mine),
+                sha256=doc.sha256,
+                scorecard_href=report_href(doc_id),
+                goals=len(rows),
+                outcomes=n_out,
+                segments=segments(doc, mine),
             )
         )
+        if rows:
+            all_groups.append(GoalGroup(heading=title, goals=rows))
+            all_rows.extend(rows)
+    indicators = [_indicator_page(data, key) for key in sorted(data.charted)]
+    ind_links: dict[str, list[IndicatorLink]] = defaultdict(list)
+    for p in indicators:
+        sts = [st for _, _, st in data.series[(p.region, p.key)]]
+        ind_links[p.region].append(
+            IndicatorLink(
+                href=f"indicator/{p.slug}.html",
+                region=p.region,
+                indicator=p.indicator,
+                goals=sum(1 for st in sts if st.kind == "goal"),
+                outcomes=sum(1 for st in sts if st.kind == "outcome"),
+            )
+        )
+    regions: list[RegionGroup] = []
+    for name, reps in links.items():
+        r = data.doc[reps[0].id].region
+        regions.append(
+            RegionGroup(
+                name=name,
+                level=_label(LEVELS, r.level),
+                parent=r.parent,
+                reports=reps,
+                indicators=sorted(ind_links.get(name, []), key=lambda i: (-i.goals, -i.outcomes, i.indicator)),
+            )
+        )
+    total = summarize([r.status for r in all_rows], query="")
     index = IndexPage(
-        title="政府工作报告目标核对", reports=reports, statuses=STATUSES, status_zh=STATUS_ZH, status_en=STATUS_EN
+        title="政府工作报告目标核对 · Government work report scorecards",
+        root=".",
+        regions=regions,
+        summary=total,
+        downloads=[
+            Link(href="export.json", zh="全部数据（JSON）", en="everything (JSON, tracker.export/1)"),
+            Link(href="goals.csv", zh="目标表（CSV）", en="one row per goal (CSV)"),
+        ],
+        filters=Filters(
+            table="reports",
+            regions=_options(list(links)),
+            total=sum(len(v) for v in links.values()),
+        ),
     )
-    return index, cards, sources
+    goals = GoalsPage(
+        title="全部目标 · All goals",
+        root=".",
+        summary=total,
+        groups=all_groups,
+        filters=_filters("goals", all_rows, regions=True),
+    )
+    return Site(
+        index=index,
+        goals=goals,
+        scorecards=cards,
+        sources=sources,
+        indicators=indicators,
+        methods=methods_page(tolerances or lexicon().tolerances),
+    )
 
 
-def highlight(doc: Document, statements: list[tuple[int, Statement]]) -> str:
-    """The escaped source text with every statement's span in a <mark id=…>."""
+def segments(doc: Document, statements: list[tuple[int, Statement]]) -> list[Segment]:
+    """The source text cut into runs: statements highlighted (overlapping ones merged), furniture marked."""
     text = doc.text
-    spans = sorted(((st.span.start, st.span.end, rid, st.kind) for rid, st in statements), key=lambda t: (t[0], -t[1]))
-    out: list[str] = []
-    pos = 0
-    for start, end, rid, kind in spans:
-        if start < pos:  # overlapping quote (several statements from one clause): anchor only
-            out.append(f'<span id="{_anchor(rid)}"></span>')
+    spans = sorted((st.span.start, st.span.end, rid, st) for rid, st in statements)
+    clusters: list[tuple[int, int, list[tuple[int, Statement]]]] = []
+    for start, end, rid, st in spans:
+        if clusters and start < clusters[-1][1]:
+            a, b, members = clusters[-1]
+            members.append((rid, st))
+            clusters[-1] = (a, max(b, end), members)
+        else:
+            clusters.append((start, end, [(rid, st)]))
+    runs: list[tuple[int, int, str, list[tuple[int, Statement]]]] = [(a, b, "mark", m) for a, b, m in clusters]
+    marks = iter(clusters)
+    cur = next(marks, None)
+    for sp in sorted(doc.ignored, key=lambda s: s.start):
+        while cur is not None and cur[1] <= sp.start:
+            cur = next(marks, None)
+        if cur is not None and cur[0] < sp.end:  # furniture overlapping a quote: the quote wins
             continue
-        out.append(html.escape(text[pos:start]))
-        out.append(f'<mark id="{_anchor(rid)}" class="{kind}">{html.escape(text[start:end])}</mark>')
-        pos = end
-    out.append(html.escape(text[pos:]))
-    return "".join(out)
+        runs.append((sp.start, sp.end, "furniture", []))
+    runs.sort(key=lambda r: r[0])
+    out: list[Segment] = []
+    pos = 0
+    for a, b, what, members in runs:
+        if a < pos:
+            continue
+        if a > pos:
+            out.append(Segment(kind="text", start=pos, end=a, text=text[pos:a]))
+        if what == "furniture":
+            out.append(Segment(kind="furniture", start=a, end=b, text=text[a:b]))
+        else:
+            kinds = {st.kind for _, st in members}
+            kind: Literal["goal", "outcome", "both"] = "both" if len(kinds) > 1 else members[0][1].kind
+            out.append(
+                Segment(
+                    kind=kind,
+                    start=a,
+                    end=b,
+                    text=text[a:b],
+                    ids=[_anchor(rid) for rid, _ in members],
+                    title=" / ".join(
+                        f"{KINDS[st.kind][0]} {KINDS[st.kind][1]}: {st.indicator.name}" for _, st in members
+                    ),
+                )
+            )
+        pos = b
+    if pos < len(text):
+        out.append(Segment(kind="text", start=pos, end=len(text), text=text[pos:]))
+    return out
+
+
+# ---------------------------------------------------------------------------- charts
+
+CHART_W, CHART_H = 640, 240
+PAD_L, PAD_R, PAD_T, PAD_B = 64, 16, 14, 30
+
+
+def _nice_step(span: float) -> float:
+    raw = span / 4 if span > 0 else 1.0
+    mag = 10.0 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        if raw <= m * mag:
+            return m * mag
+    return 10 * mag
+
+
+def _tick_label(v: float) -> str:
+    d = Decimal(str(round(v, 6)))
+    if abs(d) >= 100000000:
+        return f"{(d / Decimal(100000000)).normalize():f}亿"
+    if abs(d) >= 10000:
+        return f"{(d / Decimal(10000)).normalize():f}万"
+    return f"{d.normalize():f}"
+
+
+def _chart(cid: str, measure: str, unit: str, items: list[tuple[int, int, Statement, str]]) -> Chart:
+    """An SVG chart: targets as markers (a line over a multi-year period, a band for a range), outcomes as points."""
+    years = [y for _, _, st, _ in items for y in (st.period.start, st.period.end)]
+    x0, x1 = min(years) - 0.5, max(years) + 0.5
+    vals = [float(v) for _, _, st, _ in items for v in (st.value, st.value_high, st.stretch) if v is not None]
+    lo, hi = min([0.0, *vals]), max([0.0, *vals])
+    if hi == lo:
+        hi = lo + 1
+    step = _nice_step(hi - lo)
+    lo = step * (lo // step)
+    hi = step * -(-hi // step)
+    pw, ph = CHART_W - PAD_L - PAD_R, CHART_H - PAD_T - PAD_B
+
+    def X(year: float) -> float:
+        return round(PAD_L + (year - x0) / (x1 - x0) * pw, 1)
+
+    def Y(v: float) -> float:
+        return round(PAD_T + (hi - v) / (hi - lo) * ph, 1)
+
+    marks: list[ChartMark] = []
+    for rid, doc_id, st, status in items:
+        assert st.value is not None
+        href = source_href(doc_id, _anchor(rid))
+        if st.kind == "goal":
+            tzh, ten = _target(st)
+            label = f"目标 {st.period} {tzh} · target {ten} ({STATUS_ZH[status]} · {STATUS_EN[status]})"
+            if st.comparator == "range" and st.value_high is not None:
+                kind: Literal["target", "range", "outcome"] = "range"
+                y, y2 = Y(float(st.value_high)), Y(float(st.value))
+            else:
+                kind = "target"
+                y = y2 = Y(float(st.value))
+            marks.append(
+                ChartMark(
+                    kind=kind, css=status, x=X(st.period.start), x2=X(st.period.end), y=y, y2=y2, label=label, href=href
+                )
+            )
+        else:
+            v = fmt(st.value, st.unit)
+            marks.append(
+                ChartMark(
+                    kind="outcome",
+                    css="outcome",
+                    x=X(st.period.end),
+                    x2=X(st.period.start),
+                    y=Y(float(st.value)),
+                    y2=Y(float(st.value)),
+                    label=f"结果 {st.period}年 {v} · outcome {v} in {st.period}",
+                    href=href,
+                )
+            )
+    first, last = int(x0 + 0.5), int(x1 - 0.5)
+    every = max(1, (last - first + 1) // 10 + 1)
+    xticks = [Tick(pos=X(y), label=str(y)) for y in range(first, last + 1, every)]
+    yticks = []
+    n_steps = round((hi - lo) / step)
+    for i in range(n_steps + 1):
+        tv = lo + i * step
+        yticks.append(Tick(pos=Y(tv), label=_tick_label(tv)))
+    m = _label(MEASURES, measure)
+    n_t = sum(1 for x in marks if x.kind != "outcome")
+    return Chart(
+        id=cid,
+        measure=m,
+        unit=unit,
+        width=CHART_W,
+        height=CHART_H,
+        left=PAD_L,
+        top=PAD_T,
+        right=CHART_W - PAD_R,
+        bottom=CHART_H - PAD_B,
+        xticks=xticks,
+        yticks=yticks,
+        marks=marks,
+        desc=f"{m.zh}（{unit or '无单位'}）：{n_t}个目标，{len(marks) - n_t}个结果 · {m.en} ({unit or 'no unit'}): "
+        f"{n_t} target(s), {len(marks) - n_t} outcome(s), {first}–{last}",
+    )
+
+
+def _indicator_page(data: _Data, key: tuple[str, str]) -> IndicatorPage:
+    region, ikey = key
+    items = sorted(data.series[key], key=lambda t: (t[2].period.end, t[2].period.start, t[2].kind, t[0]))
+    name = items[0][2].indicator.name
+    slug = indicator_slug(region, ikey)
+    groups: dict[tuple[str, str], list[tuple[int, int, Statement, str]]] = {}
+    rows: list[SeriesRow] = []
+    for rid, doc_id, st in items:
+        status = data.status[st.key].status if st.kind == "goal" else ""
+        if st.value is not None:
+            groups.setdefault((st.measure, st.unit or ""), []).append((rid, doc_id, st, status))
+        doc = data.doc[doc_id]
+        value = _target(st)[0] if st.kind == "goal" else fmt(st.value, st.unit)
+        rows.append(
+            SeriesRow(
+                kind=_label(KINDS, st.kind),
+                css=status or "outcome",
+                report=doc.source,
+                report_year=doc.year,
+                period=str(st.period),
+                measure=_label(MEASURES, st.measure),
+                value=value,
+                status_zh=STATUS_ZH.get(status, ""),
+                status_en=STATUS_EN.get(status, ""),
+                quote=st.quote,
+                href=source_href(doc_id, _anchor(rid)),
+            )
+        )
+    charts = [_chart(f"c{i}", m, u, its) for i, ((m, u), its) in enumerate(groups.items())]
+    return IndicatorPage(
+        title=f"{region} · {name}",
+        root="..",
+        slug=slug,
+        key=ikey,
+        region=region,
+        indicator=name,
+        indicator_id=items[0][2].indicator.id,
+        charts=charts,
+        rows=rows,
+    )
+
+
+# ---------------------------------------------------------------------------- methods
+
+
+def _tol(t: Tolerance) -> str:
+    if t.absolute is not None:
+        return f"±{t.absolute.normalize():f}"
+    assert t.relative is not None
+    return f"{(t.relative * 100).normalize():f}% of the target"
+
+
+def methods_page(tol: Tolerances) -> MethodsPage:
+    lex = lexicon()
+    rows = [ToleranceRow(scope_zh="默认", scope_en="default", value=_tol(tol.default))]
+    rows += [ToleranceRow(scope_zh=f"单位 {u}", scope_en=f"unit {u}", value=_tol(t)) for u, t in tol.units.items()]
+    for ind_id, t in tol.indicators.items():
+        ind = lex.indicators.by_id(ind_id)
+        rows.append(
+            ToleranceRow(
+                scope_zh=f"指标 {ind.zh if ind else ind_id}",
+                scope_en=f"indicator {ind.en if ind else ind_id}",
+                value=_tol(t),
+            )
+        )
+    relational = getattr(tol, "relational", None)  # relational goals (收入增长与经济增长同步), when configured
+    if isinstance(relational, Tolerance):
+        rows.append(
+            ToleranceRow(scope_zh="同步类目标", scope_en="goals in step with another indicator", value=_tol(relational))
+        )
+    periods = []
+    for cue in lex.sections.period_cues:
+        zh, en = PERIOD_KINDS[cue.kind]
+        periods.append(PeriodRow(text=cue.text, zh=zh.format(n=cue.years), en=en.format(n=cue.years)))
+    plans = [
+        PeriodRow(text=f"“{p.text}”", zh=f"{p.start}–{p.end}年", en=f"{p.start}–{p.end}") for p in lex.sections.plans
+    ]
+    return MethodsPage(
+        title="方法 · Methods",
+        root=".",
+        statuses=[
+            StatusInfo(id=s, zh=STATUS_ZH[s], en=STATUS_EN[s], note_zh=STATUS_NOTE[s][0], note_en=STATUS_NOTE[s][1])
+            for s in STATUSES
+        ],
+        flags=[FlagInfo(id=f, zh=zh, en=en) for f, (zh, en) in FLAGS.items()],
+        tolerances=rows,
+        periods=periods,
+        plans=plans,
+    )
+
+
+# ---------------------------------------------------------------------------- rendering
 
 
 def environment() -> Environment:
-    env = Environment(
+    return Environment(
         loader=FileSystemLoader(templates_dir()),
-        autoescape=select_autoescape(default=True),
+        autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
-    env.filters["safe_html"] = Markup
-    return env
 
 
-def render_site(engine: Engine, out: Path) -> Path:
+ASSETS = {"_partials/_style.css": "assets/tracker.css", "_partials/_filter.js": "assets/tracker.js"}
+
+
+def write_site(site: Site, folder: Path) -> None:
+    """Render every page of ``site`` into ``folder`` (which must exist), with the stylesheet and script beside them."""
+    env = environment()
+    for sub in ("report", "source", "indicator", "assets"):
+        (folder / sub).mkdir(exist_ok=True)
+    for asset, dest in ASSETS.items():
+        shutil.copyfile(templates_dir() / asset, folder / dest)
+
+    def put(rel: str, template: str, page: BaseModel) -> None:
+        (folder / rel).write_text(env.get_template(template).render(page=page), "utf-8")
+
+    put("index.html", "index.html", site.index)
+    put("goals.html", "goals.html", site.goals)
+    put("methods.html", "methods.html", site.methods)
+    for card in site.scorecards:
+        put(report_href(card.report_id), "scorecard.html", card)
+    for src in site.sources:
+        put(source_href(src.report_id), "source.html", src)
+    for ind in site.indicators:
+        put(f"indicator/{ind.slug}.html", "indicator.html", ind)
+
+
+def render_site(engine: Engine, out: Path, *, tolerances: Tolerances | None = None) -> Path:
     """Write the whole site to ``out`` (atomically swapped in); returns the path of index.html."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        env = environment()
-        index, cards, sources = build_contexts(engine)
-        (tmp / "report").mkdir()
-        (tmp / "source").mkdir()
-        (tmp / "index.html").write_text(env.get_template("index.html").render(page=index, root="."), "utf-8")
-        for card in cards:
-            (tmp / "report" / f"{card.report_id}.html").write_text(
-                env.get_template("scorecard.html").render(page=card, root=".."), "utf-8"
-            )
-        for src in sources:
-            (tmp / "source" / f"{src.report_id}.html").write_text(
-                env.get_template("source.html").render(page=src, root=".."), "utf-8"
-            )
-        (tmp / "methods.html").write_text(env.get_template("methods.html").render(root="."), "utf-8")
+        tmp.chmod(0o755)  # mkdtemp makes it private; a published site must be readable
+        write_site(build_site(engine, tolerances=tolerances), tmp)
         (tmp / "export.json").write_text(build_export(engine).to_json(), "utf-8")
         (tmp / "goals.csv").write_text(goals_csv(engine), "utf-8")
         old = out.with_name(f".{out.name}.old")
