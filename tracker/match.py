@@ -243,8 +243,8 @@ class Judge:
 
     # ------------------------------------------------------------------ reasons
 
-    @staticmethod
     def reason(
+        self,
         goal: Statement,
         out: Statement,
         verdict: str,
@@ -272,7 +272,8 @@ class Judge:
             word_zh = {"met": "达到", "missed": "未达到", "partly": "达到底线但未达到力争目标的"}[verdict]
             word_en = {"met": "meets", "missed": "misses", "partly": "meets the floor but not the stretch of"}[verdict]
         zh = f"{goal.indicator.name}：{o_zh}，{word_zh}{g_zh}"
-        en = f"{goal.indicator.name}: {o_en} {word_en} the {g_en}"
+        ind = self._ind.get(goal.indicator.id or "")
+        en = f"{ind.en if ind else goal.indicator.name}: {o_en} {word_en} the {g_en}"
         if "interim" in flags:
             zh += "（期中数据，目标期尚未结束）"
             en += " (interim figure: the period is not over)"
