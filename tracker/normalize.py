@@ -9,8 +9,10 @@ text with the same offsets.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
+from importlib import resources
 
 _FULL = "０１２３４５６７８９．％＋－～：／（）ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ，"
 _HALF = "0123456789.%+-~:/()ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz，"
@@ -27,13 +29,13 @@ def _is_han(c: str) -> bool:
 def _table() -> dict[int, str]:
     table: dict[int, str] = {}
     try:
-        from zhconv import zhconv as _zc
-
-        for trad, simp in _zc.getdict("zh-hans").items():
+        # zhconv's data file, read directly (its own loader leaves the file open)
+        data = json.loads(resources.files("zhconv").joinpath("zhcdict.json").read_bytes())
+        for trad, simp in data["zh2Hans"].items():
             # only han -> han, one for one: punctuation and phrases are left alone
             if len(trad) == 1 and len(simp) == 1 and trad != simp and _is_han(trad) and _is_han(simp):
                 table[ord(trad)] = simp
-    except ImportError:  # pragma: no cover - zhconv is a dependency; the small table still works
+    except (ImportError, ModuleNotFoundError, FileNotFoundError, KeyError):  # pragma: no cover - zhconv is a dependency; the small table still works
         pass
     for a, b in zip(_FULL + _TRAD, _HALF + _SIMP, strict=True):
         table[ord(a)] = b
