@@ -539,6 +539,12 @@ def ingest_text(
     lex = lex or lexicon()
     if len(re.findall(r"[\u4e00-\u9fff]", text[:20000])) < 200:
         raise InputError(source, "no Chinese report text found", "pass the text of a government work report")
+    if "政府工作报告" not in text[:3000] and "政府工作" not in text[:6000] and "向大会报告" not in text[:6000]:
+        raise InputError(
+            source,
+            "this does not look like a government work report (政府工作报告)",
+            "pass a work report, or check the file",
+        )
     meta = read_metadata(text, source, lex)
     if region:
         reg = resolve_region(region, lex)
@@ -551,12 +557,6 @@ def ingest_text(
         raise InputError(source, "cannot tell which region this report is from", "pass --region, e.g. --region 上海市")
     if "year" not in meta:
         raise InputError(source, "cannot tell which year this report was delivered", "pass --year, e.g. --year 2024")
-    if "政府工作报告" not in text[:3000] and "政府工作" not in text[:6000] and "向大会报告" not in text[:6000]:
-        raise InputError(
-            source,
-            "this does not look like a government work report (政府工作报告)",
-            "pass a work report, or check the file",
-        )
     return Document(
         source=source,
         sha256=sha256(text),
@@ -574,7 +574,10 @@ def ingest_text(
 def ingest_file(path: Path, *, region: str | None = None, year: int | None = None) -> Document:
     """Read and ingest one report file."""
     text = read_text(path)
-    return ingest_text(text, path.name, region=region, year=year)
+    try:
+        return ingest_text(text, path.name, region=region, year=year)
+    except InputError as exc:  # name the file as the user gave it
+        raise InputError(str(path), exc.problem, exc.hint) from None
 
 
 def discover(paths: list[Path]) -> list[Path]:

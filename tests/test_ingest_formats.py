@@ -1,0 +1,102 @@
+"""Every format a report is published in reads to the same text, detected from the bytes.
+
+The fixtures are built from the first paragraphs of the real Shanghai 2018 report
+(tests/fixtures/build.py): the same text as UTF-8, UTF-8 with BOM, GB18030, GBK, UTF-16
+with and without BOM, an HTML page with navigation, scripts, share buttons and
+comments, a Word file and a PDF with a text layer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures import build
+from tracker.extract import extract
+from tracker.ingest import ingest_file, read_text, sniff
+from tracker.structure import structure
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return build.write_all(tmp_path_factory.mktemp("formats"))
+
+
+REFERENCE = build.text()
+
+TEXT_FORMATS = ["utf8.txt", "utf8-bom.txt", "gb18030.txt", "gbk.dat", "utf16.txt", "utf16le-nobom.txt"]
+ALL = [*TEXT_FORMATS, "page.htm", "page-gbk.html", "report.docx", "report-docx.bin", "report.pdf"]
+
+
+@pytest.mark.parametrize("name", TEXT_FORMATS)
+def test_text_encodings_decode_to_the_same_text(files: dict[str, Path], name: str) -> None:
+    assert read_text(files[name]) == REFERENCE
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_format_reads_as_the_report(files: dict[str, Path], name: str) -> None:
+    doc = ingest_file(files[name])
+    assert doc.region.name == "上海市" and doc.region.level == "provincial"
+    assert doc.year == 2018
+    assert doc.date == "2018-01-23"
+    assert doc.speaker == "应勇"
+    assert doc.meeting == "上海市第十五届人民代表大会第一次会议"
+    # every paragraph of the source is in the text, whole
+    squashed = "".join(doc.text.split())
+    for para in build.excerpt():
+        assert "".join(para.split()) in squashed
+    secs = structure(doc)
+    review = next(s for s in secs if s.heading == "一、过去五年工作回顾")
+    assert review.role == "review" and (review.period.start, review.period.end) == (2013, 2017)  # type: ignore[union-attr]
+    sts = extract(doc, secs)
+    assert any(st.quote.startswith("全市生产总值年均增长7.1%") for st in sts)
+    for st in sts:
+        assert doc.text[st.span.start : st.span.end] == st.quote
+
+
+def test_format_is_sniffed_from_bytes_not_the_name(files: dict[str, Path]) -> None:
+    assert sniff(files["report-docx.bin"].read_bytes()) == "docx"
+    assert sniff(files["report.pdf"].read_bytes()) == "pdf"
+    assert sniff(files["page.htm"].read_bytes()) == "html"
+    assert sniff(files["gbk.dat"].read_bytes()) == "text"
+    assert read_text(files["report-docx.bin"]) == read_text(files["report.docx"])
+
+
+@pytest.mark.parametrize("name", ["page.htm", "page-gbk.html"])
+def test_html_keeps_the_report_text_only(files: dict[str, Path], name: str) -> None:
+    text = read_text(files[name])
+    lines = text.strip().split("\n")
+    assert lines[0] == "政府工作报告"  # the page's <h1>
+    assert lines[1:] == build.excerpt()
+    for furniture in (
+        "首页",
+        "当前位置",
+        "分享",
+        "微信",
+        "网友评论",
+        "发表评论",
+        "版权所有",
+        "统计代码",
+        "相关链接",
+        "console",
+    ):
+        assert furniture not in text, furniture
+
+
+def test_docx_keeps_paragraphs_and_table_rows_in_order(files: dict[str, Path]) -> None:
+    lines = read_text(files["report.docx"]).strip().split("\n")
+    assert lines[: len(build.excerpt())] == build.excerpt()
+    assert lines[-1] == "地区生产总值\t增长6.5%"
+
+
+def test_pdf_lines_wrapped_by_the_layout_are_joined(files: dict[str, Path]) -> None:
+    lines = read_text(files["report.pdf"]).strip().split("\n")
+    # headings and short lines stay lines of their own
+    for heading in ("政府工作报告", "上海市市长 应勇", "一、过去五年工作回顾"):
+        assert heading in lines
+    # a paragraph wrapped at 30 characters reads whole up to its sentence ends
+    para = next(p for p in build.excerpt() if p.startswith("过去五年，上海经济社会发展"))
+    first_sentence = para[: para.index("。") + 1]
+    assert len(first_sentence) > 30
+    assert any(ln.startswith(first_sentence) for ln in lines)
