@@ -100,8 +100,10 @@ def find_headings(text: str, lex: Lexicon | None = None, year: int | None = None
             and "。" not in s
             and "，" not in s
             and not _is_lead_in(s)
-            and any(c in s for c in cues)
-            and ("工作" in s or "目标" in s or "任务" in s or "成就" in s)
+            and (
+                (any(c in s for c in cues) and ("工作" in s or "目标" in s or "任务" in s or "成就" in s))
+                or role_of(s, lex) == "government"
+            )
         ):
             loose.append(Heading(start=start, end=end, level=1, text=s))
             continue
