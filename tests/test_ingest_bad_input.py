@@ -47,6 +47,7 @@ def _bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:
         "archive.zip": (build.zip_bytes(), "zip archive"),
         "broken.docx": (broken_docx.getvalue(), "Word file"),
         "truncated.pdf": (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "PDF"),
+        "old.doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4000), "old Office file"),
         "short.txt": ("政府工作报告\n各位代表：\n".encode(), "no Chinese report text"),
     }
     out = {}

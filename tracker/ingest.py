@@ -82,7 +82,7 @@ def read_text(path: Path) -> str:
 
 
 def sniff(raw: bytes) -> str:
-    """The format of report bytes: docx, pdf, html, zip, image or text."""
+    """The format of report bytes: docx, pdf, html, zip, ole (old .doc), image or text."""
     head = raw[:1024].lstrip()
     if raw.startswith(b"PK\x03\x04"):
         try:
@@ -95,6 +95,8 @@ def sniff(raw: bytes) -> str:
         return "pdf"
     if head.startswith(_IMAGE_MAGIC):
         return "image"
+    if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
     probe = head.lower().replace(b"\x00", b"")
     if any(tag in probe for tag in (b"<html", b"<!doctype html", b"<head", b"<body")):
         return "html"
@@ -115,8 +117,10 @@ def extract_text(raw: bytes, path: str = "<bytes>") -> str:
         text = pdf_text(raw, path)
     elif kind == "zip":
         raise InputError(path, "a zip archive, not a report", "unpack it and pass the report file")
+    elif kind == "ole":
+        raise InputError(path, "an old Office file (.doc/.xls), not text", "save it as .docx or as text")
     elif kind == "image":
-        raise InputError(path, "an image, not text", "pass the report's text (run OCR first if it is a scan)")
+        raise InputError(path, "an image, not text", "run OCR first, or pass the report's text")
     else:
         text = decode(raw, path)
         if kind == "html" or _is_html(text):
@@ -207,7 +211,7 @@ def docx_text(raw: bytes, path: str) -> str:
     try:
         d = docx.Document(io.BytesIO(raw))
     except Exception as exc:  # python-docx raises many kinds on a broken package
-        raise InputError(path, f"cannot read the Word file ({type(exc).__name__})", "save it again as .docx") from exc
+        raise InputError(path, "the Word file is damaged or not a .docx", "save it again as .docx") from exc
     lines: list[str] = []
     for el in d.element.body.iterchildren():
         if el.tag == qn("w:p"):
@@ -234,8 +238,9 @@ def pdf_text(raw: bytes, path: str) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except InputError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(path, f"cannot read the PDF ({exc})", "pass the report as text, .docx or HTML") from exc
+    except Exception as exc:  # pypdf raises many kinds on a damaged file
+        detail = str(exc).split("\n")[0][:80] if isinstance(exc, PdfReadError) else type(exc).__name__
+        raise InputError(path, f"cannot read the PDF ({detail})", "pass the report as text, .docx or HTML") from exc
     text = "\n".join(_reflow(p) for p in pages)
     if len(_CJK.findall(text)) < 50:
         raise InputError(
