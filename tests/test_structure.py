@@ -11,7 +11,7 @@ from tests.conftest import CORPUS, REPORTS
 from tracker.ingest import blank, furniture, ingest_file, ingest_text
 from tracker.models import Period
 from tracker.normalize import normalize
-from tracker.structure import find_headings, opening_period, period_of_text, role_of, structure
+from tracker.structure import find_headings, opening_period, period_of_text, role_of, structure, turn_period
 
 
 def corpus(name: str) -> str:
@@ -228,3 +228,33 @@ def test_a_traditional_report_reads_like_the_simplified_one() -> None:
 )
 def test_normalize_keeps_length(s: str) -> None:
     assert len(normalize(s)) == len(s)
+
+
+def test_a_later_sentence_turns_the_period() -> None:
+    """Shandong 2026: "各位代表！2025年是“十四五”收官之年。五年来，……" then "——…年均增长5.9%":
+    the five-year results are 2021–2025, not 2025."""
+    from tracker.extract import extract
+
+    text = corpus("shandong-2026.txt")
+    assert "各位代表！2025年是“十四五”收官之年。五年来，" in text
+    doc = ingest_text(text, "shandong-2026.txt")
+    sts = extract(doc, structure(doc))
+    s = next(s for s in sts if s.quote.startswith("全省地区生产总值年均增长5.9%"))
+    assert (s.period.start, s.period.end) == (2021, 2025) and s.kind == "outcome"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "period"),
+    [
+        ("五年来，我们牢记嘱托、感恩奋进", (2021, 2025)),
+        ("“十四五”的五年，在浙江改革发展史上极不平凡", (2021, 2025)),
+        ("过去的五年极不平凡", (2021, 2025)),
+        ("过去一年，我们持续加强政府自身建设。", (2025, 2025)),
+        ("2025年是“十四五”收官之年。", None),  # a year is the sentence's own, it does not carry over
+        ("全省地区生产总值年均增长5.9%", None),
+        ("今年经济社会发展主要预期目标是", None),
+    ],
+)
+def test_turn_period(sentence: str, period: tuple[int, int] | None) -> None:
+    p = turn_period(sentence, 2026)
+    assert ((p.start, p.end) if p else None) == period

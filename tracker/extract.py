@@ -22,7 +22,7 @@ from tracker.lexicon import Lexicon, lexicon
 from tracker.models import Document, IndicatorRef, Kind, Period, Section, Span, Statement
 from tracker.normalize import normalize
 from tracker.quantity import Grammar, Quantity, find_quantities, grammar
-from tracker.structure import opening_period, section_at
+from tracker.structure import opening_period, section_at, turn_period
 
 _HARD = "，,；;：:。！？!?\n"
 _SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
@@ -348,6 +348,8 @@ class Extractor:
             for m in _SENT.finditer(para):
                 s_start, s_end = p_start + m.start(), p_start + m.end()
                 sent = view[s_start:s_end]
+                if m.start() > 0 and (turn := turn_period(sent, doc.year, self.lex)) is not None:
+                    base = para_period = turn  # 。五年来，… : the rest of the paragraph and what follows
                 if not re.search(r"\d|[一二三四五六七八九十]个百分点|倍", sent):
                     continue
                 period = self.sentence_period(sent, base, doc.year) or base

@@ -185,6 +185,41 @@ def opening_period(paragraph: str, report_year: int, lex: Lexicon | None = None)
     return period_of_text(s[:_OPENING_CHARS], report_year, lex)
 
 
+_LEAD_PUNCT = re.compile(r"^[\s—\-–“”\"‘’「」『』]+")
+_TURN_KINDS = ("past_years", "next_years", "last_year")
+_TURN_AT = 2  # a turning cue starts a sentence (after a vocative, a dash or a quote mark)
+
+
+def turn_period(sentence: str, report_year: int, lex: Lexicon | None = None) -> Period | None:
+    """The period a later sentence of a paragraph turns to: 五年来，… / “十四五”的五年，… / 过去一年，….
+
+    Only cues that start a new stretch of the report count (five-year plans and relative
+    periods); a year at a sentence's start is that sentence's own period, read in
+    ``tracker.extract``, and does not carry over.
+    """
+    lex = lex or lexicon()
+    s = _LEAD_PUNCT.sub("", _VOCATIVE.sub("", sentence.strip(), count=1))
+    w = normalize(s[: _TURN_AT + 6])
+    found: list[tuple[int, int, Period]] = []
+    for plan in lex.sections.plans:
+        i = w.find(plan.text)
+        if 0 <= i <= _TURN_AT:
+            found.append((i, -len(plan.text), Period(start=plan.start, end=plan.end)))
+    for cue in lex.sections.period_cues:
+        if cue.kind not in _TURN_KINDS:
+            continue
+        i = w.find(cue.text)
+        if 0 <= i <= _TURN_AT:
+            if cue.kind == "past_years":
+                p = Period(start=report_year - cue.years, end=report_year - 1)
+            elif cue.kind == "next_years":
+                p = Period(start=report_year, end=report_year + cue.years - 1)
+            else:
+                p = Period(start=report_year - 1, end=report_year - 1)
+            found.append((i, -len(cue.text), p))
+    return min(found, key=lambda f: (f[0], f[1]))[2] if found else None
+
+
 def _body_period(view: str, start: int, end: int, year: int, lex: Lexicon) -> Period | None:
     """The period the first paragraphs of a section open with."""
     n = 0
