@@ -55,6 +55,21 @@ def test_every_format_reads_as_the_report(files: dict[str, Path], name: str) -> 
         assert doc.text[st.span.start : st.span.end] == st.quote
 
 
+def test_big5_traditional_text(files: dict[str, Path]) -> None:
+    """A traditional-character report in Big5 decodes as Big5 and reads like the simplified one."""
+    text = read_text(files["big5.txt"])
+    assert text == build.big5_bytes().decode("big5")
+    assert "過去五年工作回顧" in text
+    doc = ingest_file(files["big5.txt"])
+    assert (doc.region.name, doc.year, doc.date) == ("上海市", 2018, "2018-01-23")
+    review = next(s for s in structure(doc) if s.level == 1)
+    assert (
+        review.role == "review"
+        and review.period is not None
+        and (review.period.start, review.period.end) == (2013, 2017)
+    )
+
+
 def test_format_is_sniffed_from_bytes_not_the_name(files: dict[str, Path]) -> None:
     assert sniff(files["report-docx.bin"].read_bytes()) == "docx"
     assert sniff(files["report.pdf"].read_bytes()) == "pdf"

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import CORPUS, REPORTS
+from tests.fixtures.build import traditional
 from tracker.ingest import blank, furniture, ingest_file, ingest_text
 from tracker.models import Period
 from tracker.normalize import normalize
@@ -198,19 +199,9 @@ def test_traditional_and_full_width_are_normalised_for_parsing() -> None:
     assert len(out) == len(src)
 
 
-def _to_traditional(text: str) -> str:
-    """Simplified -> traditional, one character for one (zhconv's data, read directly)."""
-    import json
-    from importlib import resources
-
-    data = json.loads(resources.files("zhconv").joinpath("zhcdict.json").read_bytes())
-    table = {k: v for k, v in data["zh2Hant"].items() if len(k) == 1 and len(v) == 1}
-    return "".join(table.get(c, c) for c in text)
-
-
 def test_a_traditional_report_reads_like_the_simplified_one() -> None:
     simp = (REPORTS / "shanghai-2018.txt").read_text("utf-8")[:8000]
-    trad = _to_traditional(simp)
+    trad = traditional(simp)
     assert len(trad) == len(simp) and trad != simp
     assert "過去五年工作回顧" in trad
     a = ingest_text(simp, "s.txt")

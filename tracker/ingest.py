@@ -26,7 +26,7 @@ SUFFIXES = {".txt", ".text", ".md"}
 
 
 def decode(raw: bytes, path: str = "<bytes>") -> str:
-    """Decode report bytes: BOMs first, then UTF-8, then GB18030 (a superset of GBK)."""
+    """Decode report bytes: BOMs first, then UTF-8, then GB18030 (a superset of GBK), then Big5."""
     if not raw.strip():
         raise InputError(path, "the file is empty", "remove it or pass a report with text")
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -43,20 +43,24 @@ def decode(raw: bytes, path: str = "<bytes>") -> str:
             if _looks_like_text(text):
                 return text
         raise InputError(path, "binary data, not text", "pass a .txt, .html, .docx or .pdf report")
-    for enc in ("utf-8", "gb18030"):
+    for enc in ("utf-8", "gb18030", "big5hkscs"):
         try:
             text = raw.decode(enc)
         except UnicodeDecodeError:
             continue
         if _looks_like_text(text):
             return text
-    raise InputError(path, "cannot decode the text (tried UTF-8, GB18030, UTF-16)", "save it as UTF-8")
+    raise InputError(path, "cannot decode the text (tried UTF-8, GB18030, Big5, UTF-16)", "save it as UTF-8")
 
 
 def _looks_like_text(text: str) -> bool:
     if not text:
         return False
-    bad = sum(1 for c in text[:20000] if (ord(c) < 32 and c not in "\r\n\t\f") or c == "\ufffd")
+    # control characters, replacement marks and private-use characters (what Big5 bytes
+    # read as GB18030 turn into) mean the wrong encoding
+    bad = sum(
+        1 for c in text[:20000] if (ord(c) < 32 and c not in "\r\n\t\f") or c == "\ufffd" or "\ue000" <= c <= "\uf8ff"
+    )
     return bad / min(len(text), 20000) < 0.01
 
 
