@@ -35,8 +35,8 @@ def _table() -> dict[int, str]:
             # only han -> han, one for one: punctuation and phrases are left alone
             if len(trad) == 1 and len(simp) == 1 and trad != simp and _is_han(trad) and _is_han(simp):
                 table[ord(trad)] = simp
-    except (ImportError, ModuleNotFoundError, FileNotFoundError, KeyError):  # pragma: no cover - zhconv is a dependency; the small table still works
-        pass
+    except (ModuleNotFoundError, FileNotFoundError, KeyError):  # pragma: no cover
+        pass  # zhconv is a dependency; without its data the small table below still works
     for a, b in zip(_FULL + _TRAD, _HALF + _SIMP, strict=True):
         table[ord(a)] = b
     return table
