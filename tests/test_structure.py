@@ -249,3 +249,15 @@ def test_a_later_sentence_turns_the_period() -> None:
 def test_turn_period(sentence: str, period: tuple[int, int] | None) -> None:
     p = turn_period(sentence, 2026)
     assert ((p.start, p.end) if p else None) == period
+
+
+def test_table_of_contents_with_a_title_and_page_numbers() -> None:
+    """The Pudong table of contents as a printed booklet lays it out: 目录, leaders, page numbers."""
+    raw = (REPORTS / "pudong-2024.txt").read_text("utf-8")
+    toc, body = raw.split("2024年浦东新区政府工作报告", 1)
+    entries = [ln for ln in toc.split("\n") if ln.strip()]
+    booklet = "目  录\n" + "".join(f"{e}……………………{n}\n" for n, e in enumerate(entries, start=1))
+    text = booklet + "2024年浦东新区政府工作报告" + body
+    doc = ingest_text(text, "pudong-booklet.txt")
+    assert doc.ignored[0].start == 0 and doc.ignored[0].end == len(booklet) - 1
+    assert [s.heading for s in structure(doc) if s.level == 1] == ["一、2023年工作回顾", "二、2024年主要任务"]

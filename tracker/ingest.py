@@ -365,7 +365,8 @@ def _table_of_contents(lines: list[tuple[int, int, str]]) -> list[Span]:
         if _TOC_TITLE.match(s) and not run:
             first = i
             continue
-        if _HEADING.match(s) and len(s) <= 40 and "。" not in s:
+        entry = _TOC_LEADER.sub("", s)
+        if _HEADING.match(entry) and len(entry) <= 40 and "。" not in entry:
             run.append(i)
             continue
         if run:
@@ -376,13 +377,14 @@ def _table_of_contents(lines: list[tuple[int, int, str]]) -> list[Span]:
         return []
     after = [_squash(ln) for _, _, ln in lines[run[-1] + 1 :] if ln.strip()]
     starts = {a[:k] for a in after for k in range(2, min(len(a), 40) + 1)}
-    repeated = sum(1 for i in run if _squash(lines[i][2]) in starts)
+    repeated = sum(1 for i in run if _squash(_TOC_LEADER.sub("", lines[i][2].strip())) in starts)
     if repeated < max(3, int(0.6 * len(run))):
         return []
     return [Span(start=lines[first if first is not None else run[0]][0], end=lines[run[-1]][1])]
 
 
 _TOC_TITLE = re.compile(r"^\s*目\s*录\s*$")
+_TOC_LEADER = re.compile(r"[\s.．…·—-]*(?:第?\s*\d{1,3}\s*页?)?\s*$")  # "……… 3" after an entry
 
 
 def _squash(line: str) -> str:
