@@ -169,3 +169,20 @@ def test_two_texts_for_one_region_and_year_need_replace(tmp_path: Path, db_url: 
     assert doc.source == "pudong-edited.txt"
     quotes = [st.quote for _, _, st in store.statements(engine)]
     assert any("5.5%左右" in q for q in quotes) and not any("增长6%左右" in q for q in quotes)
+
+
+def test_cli_names_the_option_and_accepts_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    text = (REPORTS / "pudong-2024.txt").read_text("utf-8").replace("2024年浦东新区政府工作报告", "政府工作报告")
+    p = tmp_path / "untitled.txt"
+    p.write_text(text.replace("我代表浦东新区人民政府", "我代表区人民政府"), "utf-8")
+    run = [sys.executable, "-m", "tracker", "inspect", str(p)]
+    r = subprocess.run(run, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    (line,) = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert str(p) in line.replace("\n", "") and "--region" in line
+    r = subprocess.run([*run, "--region", "浦东新区", "--year", "2024"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("untitled.txt: 浦东新区 (district, in 上海市), 2024")
