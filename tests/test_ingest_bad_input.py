@@ -44,6 +44,8 @@ def _bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:
         "scan.pdf": (build.image_pdf_bytes(), "no text layer"),
         "photo.jpg": (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(4000), "an image"),
         "undecodable.txt": (real[:900] + b"\xff\xfe\xff" + real[900:], "cannot decode"),
+        "bad-bom.txt": (b"\xef\xbb\xbf" + real[:900] + b"\xff" + real[900:], "not valid UTF-8"),
+        "odd-utf16.txt": (build.text().encode("utf-16") + b"\x41", "not valid UTF-16"),
         "archive.zip": (build.zip_bytes(), "zip archive"),
         "broken.docx": (broken_docx.getvalue(), "Word file"),
         "truncated.pdf": (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "PDF"),

@@ -29,10 +29,14 @@ def decode(raw: bytes, path: str = "<bytes>") -> str:
     """Decode report bytes: BOMs first, then UTF-8, then GB18030 (a superset of GBK), then Big5."""
     if not raw.strip():
         raise InputError(path, "the file is empty", "remove it or pass a report with text")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
+    bom = next(((enc, b) for b, enc in _BOMS if raw.startswith(b)), None)
+    if bom is not None:
+        try:
+            return raw[len(bom[1]) :].decode(bom[0])
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                path, f"the text is not valid {bom[0].upper()} after its byte-order mark", "save it again as UTF-8"
+            ) from exc
     if b"\x00" in raw[:4096]:
         # UTF-16 without a BOM: every other byte of ASCII text is NUL
         for enc in ("utf-16-le", "utf-16-be"):
@@ -51,6 +55,9 @@ def decode(raw: bytes, path: str = "<bytes>") -> str:
         if _looks_like_text(text):
             return text
     raise InputError(path, "cannot decode the text (tried UTF-8, GB18030, Big5, UTF-16)", "save it as UTF-8")
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
 def _looks_like_text(text: str) -> bool:
@@ -95,9 +102,9 @@ def sniff(raw: bytes) -> str:
         except zipfile.BadZipFile:
             return "zip"
         return "docx" if "word/document.xml" in names else "zip"
-    if head.startswith(b"%PDF-"):
+    if b"%PDF-" in raw[:1024]:
         return "pdf"
-    if head.startswith(_IMAGE_MAGIC):
+    if raw.startswith(_IMAGE_MAGIC) or (raw.startswith(b"BM") and raw[6:10] == b"\x00\x00\x00\x00"):
         return "image"
     if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"
@@ -107,7 +114,7 @@ def sniff(raw: bytes) -> str:
     return "text"
 
 
-_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*")
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"RIFF")
 
 
 def extract_text(raw: bytes, path: str = "<bytes>") -> str:
