@@ -99,6 +99,12 @@ def test_html_keeps_the_report_text_only(files: dict[str, Path], name: str) -> N
         assert furniture not in text, furniture
 
 
+def test_an_html_fragment_without_a_page_around_it(tmp_path: Path) -> None:
+    p = tmp_path / "fragment.txt"
+    p.write_text("".join(f"<p style='text-indent:2em'>{para}</p>\n" for para in build.excerpt()), "utf-8")
+    assert read_text(p).strip().split("\n") == build.excerpt()
+
+
 def test_docx_keeps_paragraphs_and_table_rows_in_order(files: dict[str, Path]) -> None:
     lines = read_text(files["report.docx"]).strip().split("\n")
     assert lines[: len(build.excerpt())] == build.excerpt()

@@ -143,8 +143,14 @@ def extract_text(raw: bytes, path: str = "<bytes>") -> str:
 
 
 def _is_html(text: str) -> bool:
-    head = text[:2048].lstrip().lower()
-    return head.startswith("<") and any(t in head for t in ("<html", "<!doctype html", "<body", "<head"))
+    """A page, or a fragment of one (paragraphs in <p> or <br> with no <html> around them)."""
+    head = text[:5000].lower()
+    if head.lstrip().startswith("<") and any(t in head for t in ("<html", "<!doctype html", "<body", "<head")):
+        return True
+    return len(_HTML_TAG.findall(head)) >= 5
+
+
+_HTML_TAG = re.compile(r"</?(?:p|div|br|span|td|tr|font|strong)\b[^>]{0,200}>")
 
 
 # HTML: the report's text only, without navigation, scripts, share buttons or comments.
