@@ -261,3 +261,20 @@ def test_table_of_contents_with_a_title_and_page_numbers() -> None:
     doc = ingest_text(text, "pudong-booklet.txt")
     assert doc.ignored[0].start == 0 and doc.ignored[0].end == len(booklet) - 1
     assert [s.heading for s in structure(doc) if s.level == 1] == ["一、2023年工作回顾", "二、2024年主要任务"]
+
+
+def test_targets_listed_one_a_line_are_not_headings() -> None:
+    """Sichuan 2025's targets, laid out one a line as some publications do: still statements."""
+    from tracker.extract import extract
+
+    text = corpus("sichuan-2025.txt")
+    lead = "今年发展主要预期目标是:"
+    i = text.index(lead.replace(":", "："))
+    targets = text[i + len(lead) : text.index("。", i)].split("；")
+    assert targets[0] == "地区生产总值增长5.5%以上"
+    listed = "\n".join(f"{n}.{t}" for n, t in enumerate(targets, start=1))
+    doc = ingest_text(text[:i] + lead + "\n" + listed + "。\n" + text[text.index("。", i) + 1 :], "sichuan-2025.txt")
+    secs = structure(doc)
+    assert not any(s.heading.startswith("1.地区生产总值") for s in secs)
+    goal = next(s for s in extract(doc, secs) if "地区生产总值增长5.5%以上" in s.quote)
+    assert goal.kind == "goal" and goal.period == Period(start=2025, end=2025)

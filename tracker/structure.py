@@ -33,6 +33,7 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*年")
 _TO = re.compile(r"(?:到|至|截至)\s*$")
 _VOCATIVE = re.compile(r"^\s*(?:各位代表|同志们)\s*[！!，,：:]?\s*")
+_FIGURE = re.compile(r"\d[\d.,]*\s*(?:%|万|亿|个百分点|倍)")
 _OPENING_CHARS = 16  # a paragraph's period cue must start within its first characters
 _INLINE_MAX = 50  # longest first sentence read as an inline （一） heading
 
@@ -107,6 +108,8 @@ def find_headings(text: str, lex: Lexicon | None = None, year: int | None = None
         ):
             loose.append(Heading(start=start, end=end, level=1, text=s))
             continue
+        if level > 1 and _FIGURE.search(s):
+            level = 0  # "1.地区生产总值增长5.5%以上": a target in a list, not a heading
         if level:
             numbered.append(Heading(start=start, end=end, level=level + shift, text=s))
     has_h1 = any(h.level == 1 for h in numbered)
