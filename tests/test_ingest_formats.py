@@ -81,9 +81,8 @@ def test_format_is_sniffed_from_bytes_not_the_name(files: dict[str, Path]) -> No
 @pytest.mark.parametrize("name", ["page.htm", "page-gbk.html"])
 def test_html_keeps_the_report_text_only(files: dict[str, Path], name: str) -> None:
     text = read_text(files[name])
-    lines = text.strip().split("\n")
-    assert lines[0] == "政府工作报告"  # the page's <h1>
-    assert lines[1:] == build.excerpt()
+    # the page's <h1> (政府工作报告) is left out: the report's own first line says it
+    assert text.strip().split("\n") == build.excerpt()
     for furniture in (
         "首页",
         "当前位置",
@@ -97,6 +96,28 @@ def test_html_keeps_the_report_text_only(files: dict[str, Path], name: str) -> N
         "console",
     ):
         assert furniture not in text, furniture
+
+
+def test_html_table_layout_with_line_breaks() -> None:
+    """An older site: the report in one table cell, paragraphs split by <br>, a side column."""
+    from tracker.ingest import html_text
+
+    body = "<br>".join("&nbsp;&nbsp;" + p for p in build.excerpt())
+    page = (
+        "<html><head><title>上海市人民政府</title></head><body><div id='nav'>首页 新闻</div>"
+        f"<table><tr><td class='left'>栏目导航</td><td><div class='TRS_Editor'>{body}</div></td></tr></table>"
+        "<div class='footer'>版权所有</div></body></html>"
+    )
+    assert html_text(page).strip().split("\n") == build.excerpt()
+
+
+def test_html_heading_outside_the_text_is_kept() -> None:
+    from tracker.ingest import html_text
+
+    paras = build.excerpt()[1:]  # the report's text without its title line
+    page = "<html><body><h1>2018年上海市政府工作报告</h1><div class='share'>分享</div><div>"
+    page += "".join(f"<p>{p}</p>" for p in paras) + "</div></body></html>"
+    assert html_text(page).strip().split("\n") == ["2018年上海市政府工作报告", *paras]
 
 
 def test_an_html_fragment_without_a_page_around_it(tmp_path: Path) -> None:

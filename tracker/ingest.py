@@ -192,8 +192,8 @@ def html_text(html: str) -> str:
         if not isinstance(parent, Tag):
             continue
         n = len(_CJK.findall(p.get_text()))
-        if p.name == "div" and p.find(["p", "div"]) is not None:
-            continue
+        if p.find(["p", "div", "td", "table", "li"]) is not None:
+            continue  # count the innermost blocks only
         scores[id(parent)] = scores.get(id(parent), 0) + n
         nodes[id(parent)] = parent
     best: Tag = body
@@ -203,11 +203,13 @@ def html_text(html: str) -> str:
         if scores[key] >= 0.5 * total:
             best = nodes[key]
     lines: list[str] = []
+    # the page's heading, when it sits outside the report's block and names the report
     h1 = body.find("h1")
-    if isinstance(h1, Tag) and h1 not in best.descendants and h1 is not best:
-        lines.append(h1.get_text(" ", strip=True))
-    elif soup.title and soup.title.string and not best.find(["h1", "h2"]):
-        lines.append(soup.title.string.strip())
+    heading = h1.get_text(" ", strip=True) if isinstance(h1, Tag) and h1 not in best.descendants else ""
+    if not heading and soup.title and soup.title.string:
+        heading = soup.title.string.strip()
+    if "报告" in heading and heading not in best.get_text()[:200]:
+        lines.append(heading)
     for br in best.find_all("br"):
         br.replace_with("\n")
     for blk in best.find_all(_HTML_BLOCKS):
