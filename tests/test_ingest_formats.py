@@ -132,6 +132,28 @@ def test_docx_keeps_paragraphs_and_table_rows_in_order(files: dict[str, Path]) -
     assert lines[-1] == "地区生产总值\t增长6.5%"
 
 
+def _write(p: Path, data: bytes) -> Path:
+    p.write_bytes(data)
+    return p
+
+
+def test_pdf_paragraph_across_a_page_break(tmp_path: Path) -> None:
+    """Eight lines a page: paragraphs run onto the next page past a "— 1 —" page number."""
+    p = tmp_path / "pages.pdf"
+    p.write_bytes(build.pdf_bytes(build.excerpt(), per_page=8))
+    from pypdf import PdfReader
+
+    assert len(PdfReader(p).pages) > 5
+    text = read_text(p)
+    assert "— 1 —" not in text
+    # the same lines as from one long page: page breaks join like line wraps
+    assert text == read_text(_write(tmp_path / "one-page.pdf", build.pdf_bytes(build.excerpt(), per_page=1000)))
+    assert "".join(text.split()) == "".join(build.text().split())
+    lines = text.split("\n")
+    para = next(q for q in build.excerpt() if q.startswith("过去五年，上海经济社会发展"))
+    assert any(ln.startswith(para[: para.index("。") + 1]) for ln in lines)
+
+
 def test_pdf_lines_wrapped_by_the_layout_are_joined(files: dict[str, Path]) -> None:
     lines = read_text(files["report.pdf"]).strip().split("\n")
     # headings and short lines stay lines of their own

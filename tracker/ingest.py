@@ -243,7 +243,7 @@ def docx_text(raw: bytes, path: str) -> str:
 
 
 def pdf_text(raw: bytes, path: str) -> str:
-    """The text layer of a PDF, page by page, with lines wrapped by the layout joined again."""
+    """The text layer of a PDF, with lines wrapped by the layout (and by page breaks) joined again."""
     import logging
 
     from pypdf import PdfReader
@@ -260,7 +260,9 @@ def pdf_text(raw: bytes, path: str) -> str:
     except Exception as exc:  # pypdf raises many kinds on a damaged file
         detail = str(exc).split("\n")[0][:80] if isinstance(exc, PdfReadError) else type(exc).__name__
         raise InputError(path, f"cannot read the PDF ({detail})", "pass the report as text, .docx or HTML") from exc
-    text = "\n".join(_reflow(p) for p in pages)
+    # page numbers go, so that a paragraph running onto the next page joins again
+    lines = [ln for p in pages for ln in p.split("\n") if not (ln.strip() and _PAGE_NUMBER.fullmatch(ln.strip()))]
+    text = _reflow("\n".join(lines))
     if len(_CJK.findall(text)) < 50:
         raise InputError(
             path,
