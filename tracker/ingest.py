@@ -519,7 +519,8 @@ def read_metadata(text: str, path: str, lex: Lexicon | None = None) -> dict[str,
     if m:
         if "y" in m.re.groupindex and m["y"]:
             meta["year"] = int(m["y"])
-            meta["date"] = f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
+            if 1 <= int(m["m"]) <= 12 and 1 <= int(m["d"]) <= 31:
+                meta["date"] = f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
         meta["meeting"] = re.sub(r"\s+", "", m["meeting"])
         region_name = "全国" if m["nation"] else m["region"]
     t = _TITLE.search(head[:600])
