@@ -111,6 +111,25 @@ def test_html_table_layout_with_line_breaks() -> None:
     assert html_text(page).strip().split("\n") == build.excerpt()
 
 
+def test_html_report_split_over_blocks() -> None:
+    """An article split into two page blocks of about equal length, with a related-links list beside it."""
+    from tracker.ingest import html_text
+
+    paras = build.excerpt(20)
+    sizes = [sum(len(p) for p in paras[: i + 1]) for i in range(len(paras))]
+    half = next(i for i, n in enumerate(sizes) if n >= sizes[-1] // 2)  # two pages of about equal length
+    assert 0.3 < sizes[half - 1] / sizes[-1] < 0.7
+    page = (
+        "<html><body><div class='wrap'><div class='art'>"
+        + "".join(
+            f"<div class='page'>{''.join(f'<p>{p}</p>' for p in chunk)}</div>" for chunk in (paras[:half], paras[half:])
+        )
+        + "</div><ul class='links'><li>2017年上海市政府工作报告</li><li>热点专题</li></ul></div></body></html>"
+    )
+    lines = html_text(page).strip().split("\n")
+    assert lines[: len(paras)] == paras
+
+
 def test_html_heading_outside_the_text_is_kept() -> None:
     from tracker.ingest import html_text
 

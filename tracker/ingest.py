@@ -196,12 +196,17 @@ def html_text(html: str) -> str:
             continue  # count the innermost blocks only
         scores[id(parent)] = scores.get(id(parent), 0) + n
         nodes[id(parent)] = parent
+    # the innermost container holding most (80%) of the paragraph text: one block, or the
+    # block around a report split over several (pages of an article)
     best: Tag = body
-    total = len(_CJK.findall(body.get_text()))
-    if scores:
-        key = max(scores, key=lambda k: scores[k])
-        if scores[key] >= 0.5 * total:
-            best = nodes[key]
+    in_blocks = sum(scores.values())
+    depth = -1
+    for key, node in nodes.items():
+        inside = {id(d) for d in node.descendants if isinstance(d, Tag)} | {key}
+        held = sum(v for k, v in scores.items() if k in inside)
+        d = sum(1 for _ in node.parents)
+        if held >= 0.8 * in_blocks and d > depth:
+            best, depth = node, d
     lines: list[str] = []
     # the page's heading, when it sits outside the report's block and names the report
     h1 = body.find("h1")
