@@ -191,22 +191,27 @@ def html_text(html: str) -> str:
         parent = p.parent
         if not isinstance(parent, Tag):
             continue
-        n = len(_CJK.findall(p.get_text()))
         if p.find(["p", "div", "td", "table", "li"]) is not None:
             continue  # count the innermost blocks only
+        n = len(_CJK.findall(p.get_text()))
         scores[id(parent)] = scores.get(id(parent), 0) + n
         nodes[id(parent)] = parent
     # the innermost container holding most (80%) of the paragraph text: one block, or the
     # block around a report split over several (pages of an article)
+    held: dict[int, int] = {}  # paragraph text inside each element (scores carried up to every ancestor)
+    elems: dict[int, Tag] = {}
+    for key, node in nodes.items():
+        for el in (node, *node.parents):
+            if isinstance(el, Tag):
+                held[id(el)] = held.get(id(el), 0) + scores[key]
+                elems[id(el)] = el
     best: Tag = body
     in_blocks = sum(scores.values())
     depth = -1
-    for key, node in nodes.items():
-        inside = {id(d) for d in node.descendants if isinstance(d, Tag)} | {key}
-        held = sum(v for k, v in scores.items() if k in inside)
-        d = sum(1 for _ in node.parents)
-        if held >= 0.8 * in_blocks and d > depth:
-            best, depth = node, d
+    for key, el in elems.items():
+        d = sum(1 for _ in el.parents)
+        if held[key] >= 0.8 * in_blocks and d > depth:
+            best, depth = el, d
     lines: list[str] = []
     # the page's heading, when it sits outside the report's block and names the report
     h1 = body.find("h1")
