@@ -139,6 +139,14 @@ def test_html_heading_outside_the_text_is_kept() -> None:
     assert html_text(page).strip().split("\n") == ["2018年上海市政府工作报告", *paras]
 
 
+def test_html_source_line_breaks_inside_a_paragraph() -> None:
+    from tracker.ingest import html_text
+
+    para = next(p for p in build.excerpt() if p.startswith("过去五年"))
+    wrapped = "\n      ".join(para[i : i + 40] for i in range(0, len(para), 40))
+    assert html_text(f"<html><body><div><p>\n      {wrapped}\n    </p></div></body></html>").strip() == para
+
+
 def test_an_html_fragment_without_a_page_around_it(tmp_path: Path) -> None:
     p = tmp_path / "fragment.txt"
     p.write_text("".join(f"<p style='text-indent:2em'>{para}</p>\n" for para in build.excerpt()), "utf-8")

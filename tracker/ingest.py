@@ -220,16 +220,41 @@ def html_text(html: str) -> str:
         heading = soup.title.string.strip()
     if "报告" in heading and heading not in best.get_text()[:200]:
         lines.append(heading)
-    for br in best.find_all("br"):
-        br.replace_with("\n")
-    for blk in best.find_all(_HTML_BLOCKS):
-        blk.insert_before("\n")
-        blk.insert_after("\n")
-    for ln in best.get_text().split("\n"):
+    parts: list[str] = []
+    _walk(best, parts)
+    for ln in "".join(parts).split("\n"):
         ln = ln.replace("\xa0", " ").strip()
         if ln:
             lines.append(ln)
     return "\n".join(lines) + "\n"
+
+
+_WIDE = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2018-\u201d"
+_CJK_BREAK = re.compile(rf"(?<=[{_WIDE}])[ \t\r]*\n\s*|[ \t\r]*\n\s*(?=[{_WIDE}])")
+_SOURCE_BREAK = re.compile(r"\s*\n\s*")
+
+
+def _walk(el: object, out: list[str]) -> None:
+    """The text under ``el``, a line break around every block and at every <br>."""
+    from bs4 import NavigableString, Tag
+    from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+
+    if not isinstance(el, Tag):
+        return
+    for child in el.children:
+        if isinstance(child, NavigableString):
+            if not isinstance(child, (Comment, Declaration, Doctype, ProcessingInstruction)):
+                # a line break in the page source is a space, none at all between Chinese characters
+                out.append(_SOURCE_BREAK.sub(" ", _CJK_BREAK.sub("", str(child))))
+        elif isinstance(child, Tag):
+            if child.name == "br":
+                out.append("\n")
+            elif child.name in _HTML_BLOCKS:
+                out.append("\n")
+                _walk(child, out)
+                out.append("\n")
+            else:
+                _walk(child, out)
 
 
 def docx_text(raw: bytes, path: str) -> str:
