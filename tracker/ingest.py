@@ -1,8 +1,17 @@
 """Ingest: a report file -> ``Document`` (decoded text, page furniture, metadata).
 
-The decoded text is never changed: clean-up only records the ranges to ignore
-(adverts, 来源/时间 lines, photo credits, a repeated table of contents, an appended
-glossary), so that every span the later stages produce points into the source.
+Formats are told from the bytes, never from the file name: a zip holding
+word/document.xml is a Word file (python-docx), ``%PDF`` a PDF (pypdf; its text layer,
+lines wrapped by the layout joined again), ``<html`` a web page (BeautifulSoup + lxml:
+the block holding the report's paragraphs, without navigation, scripts, share buttons
+or comments); anything else is text in UTF-8 (with or without BOM), GB18030/GBK, Big5
+or UTF-16. The text read from the file is what every span points into; it is stored
+and shown on the source page.
+
+That text is never changed afterwards: clean-up only records the ranges to ignore
+(adverts, 来源/时间 lines, photo credits, page numbers, a table of contents repeated
+before the body, an appended glossary), so that every span the later stages produce
+points into the source.
 """
 
 from __future__ import annotations
@@ -19,7 +28,6 @@ from tracker.models import Document, Region, Span
 from tracker.normalize import normalize
 
 MAX_BYTES = 20 * 1024 * 1024
-SUFFIXES = {".txt", ".text", ".md"}
 
 
 # ---------------------------------------------------------------- decoding
