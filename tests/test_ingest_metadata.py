@@ -89,3 +89,17 @@ def test_parent_of_an_unlisted_region_is_read_from_the_text() -> None:
 
     text = (REPORTS / "pudong-2024.txt").read_text("utf-8")
     assert _parent_from_text(text, Region(name="某区", level="district"), lexicon()) == "上海市"
+
+
+def test_a_report_delivered_in_december_is_for_the_next_year() -> None:
+    """Some district and county congresses meet in December: the Pudong text, dated 2023-12-28."""
+    text = (
+        (REPORTS / "pudong-2024.txt")
+        .read_text("utf-8")
+        .replace(
+            "2024年浦东新区政府工作报告", "政府工作报告\n——2023年12月28日在浦东新区第七届人民代表大会第四次会议上", 1
+        )
+    )
+    m = read_metadata(text, "x.txt")
+    assert (m["year"], m["date"], m["meeting"]) == (2024, "2023-12-28", "浦东新区第七届人民代表大会第四次会议")
+    assert m["region"].name == "浦东新区"  # type: ignore[attr-defined]

@@ -576,10 +576,12 @@ def read_metadata(text: str, path: str, lex: Lexicon | None = None) -> dict[str,
     b = _ON_BEHALF.search(head)
     if b and b["region"] not in ("省", "市", "区", "县", "州", "自治区"):
         region_name = region_name or b["region"]
-    if "year" not in meta:
-        r = _REVIEW_YEAR.search(head)
-        if r:
-            meta["year"] = int(r["y"]) + 1
+    r = _REVIEW_YEAR.search(head)
+    if "year" not in meta and r:
+        meta["year"] = int(r["y"]) + 1
+    elif m and "y" in m.re.groupindex and int(m["m"]) == 12 and r and int(r["y"]) == int(m["y"]):
+        # delivered in December: the report reviews this year and plans the next
+        meta["year"] = int(m["y"]) + 1
     sp = _SPEAKER.search(head[:3000])
     if sp:
         meta["speaker"] = sp["name"]
