@@ -6,7 +6,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "reports"
-SHARED = ROOT.parent / "shared"
+# shared/ sits beside the clone (CI, /work/main) or beside the worktrees' folder (/work/wt/issue-N)
+SHARED = next(
+    (p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()), ROOT.parent / "shared"
+)
 CORPUS = SHARED / "corpus"
 
 

@@ -107,7 +107,8 @@ def run(
 ) -> None:
     """Ingest every report under PATHS, judge every goal and write the scorecards.
 
-    PATHS are report files or folders (text in UTF-8, GB18030 or UTF-16). Running it
+    PATHS are report files or folders (text in UTF-8, GB18030, Big5 or UTF-16, HTML pages,
+    .docx, PDF with a text layer: the format is read from the bytes). Running it
     again on the same files adds nothing. Prints the path of index.html.
     """
     tolerances = load_tolerances(config) if config else None

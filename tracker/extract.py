@@ -22,7 +22,7 @@ from tracker.lexicon import Lexicon, lexicon
 from tracker.models import Document, IndicatorRef, Kind, Period, Section, Span, Statement
 from tracker.normalize import normalize
 from tracker.quantity import Grammar, Quantity, find_quantities, grammar
-from tracker.structure import period_of_text, section_at
+from tracker.structure import opening_period, section_at, turn_period
 
 _HARD = "，,；;：:。！？!?\n"
 _SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
@@ -331,9 +331,9 @@ class Extractor:
         seen: dict[str, int] = {}
         para_period: Period | None = None
         para_root: int | None = None
-        heading_starts = {s.start for s in sections}
+        heading_lines = {(s.start, s.heading) for s in sections}
         for p_start, _p_end, para in lines_with_offsets(view):
-            if not para.strip() or p_start in heading_starts:
+            if not para.strip() or (p_start, para.strip()) in heading_lines:
                 continue
             sec = section_at(sections, p_start)
             if sec is None or sec.role == "other":
@@ -341,13 +341,15 @@ class Extractor:
             root = next((s.start for s in sections if s.level == 1 and s.start <= p_start < s.end), None)
             if root != para_root:
                 para_root, para_period = root, None
-            opening = period_of_text(para.strip()[:14], doc.year, self.lex)
+            opening = opening_period(para, doc.year, self.lex)
             if opening is not None:
                 para_period = opening
             base = para_period or sec.period or Period(start=doc.year, end=doc.year)
             for m in _SENT.finditer(para):
                 s_start, s_end = p_start + m.start(), p_start + m.end()
                 sent = view[s_start:s_end]
+                if m.start() > 0 and (turn := turn_period(sent, doc.year, self.lex)) is not None:
+                    base = para_period = turn  # 。五年来，… : the rest of the paragraph and what follows
                 if not re.search(r"\d|[一二三四五六七八九十]个百分点|倍", sent):
                     continue
                 period = self.sentence_period(sent, base, doc.year) or base

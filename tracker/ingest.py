@@ -1,14 +1,25 @@
 """Ingest: a report file -> ``Document`` (decoded text, page furniture, metadata).
 
-The decoded text is never changed: clean-up only records the ranges to ignore
-(adverts, 来源/时间 lines, photo credits, a repeated table of contents, an appended
-glossary), so that every span the later stages produce points into the source.
+Formats are told from the bytes, never from the file name: a zip holding
+word/document.xml is a Word file (python-docx), ``%PDF`` a PDF (pypdf; its text layer,
+lines wrapped by the layout joined again), ``<html`` a web page (BeautifulSoup + lxml:
+the block holding the report's paragraphs, without navigation, scripts, share buttons
+or comments); anything else is text in UTF-8 (with or without BOM), GB18030/GBK, Big5
+or UTF-16. The text read from the file is what every span points into; it is stored
+and shown on the source page.
+
+That text is never changed afterwards: clean-up only records the ranges to ignore
+(adverts, 来源/时间 lines, photo credits, page numbers, a table of contents repeated
+before the body, an appended glossary), so that every span the later stages produce
+points into the source.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import re
+import zipfile
 from pathlib import Path
 
 from tracker.errors import InputError
@@ -17,20 +28,23 @@ from tracker.models import Document, Region, Span
 from tracker.normalize import normalize
 
 MAX_BYTES = 20 * 1024 * 1024
-SUFFIXES = {".txt", ".text", ".md"}
 
 
 # ---------------------------------------------------------------- decoding
 
 
 def decode(raw: bytes, path: str = "<bytes>") -> str:
-    """Decode report bytes: BOMs first, then UTF-8, then GB18030 (a superset of GBK)."""
+    """Decode report bytes: BOMs first, then UTF-8, then GB18030 (a superset of GBK), then Big5."""
     if not raw.strip():
         raise InputError(path, "the file is empty", "remove it or pass a report with text")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
+    bom = next(((enc, b) for b, enc in _BOMS if raw.startswith(b)), None)
+    if bom is not None:
+        try:
+            return raw[len(bom[1]) :].decode(bom[0])
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                path, f"the text is not valid {bom[0].upper()} after its byte-order mark", "save it again as UTF-8"
+            ) from exc
     if b"\x00" in raw[:4096]:
         # UTF-16 without a BOM: every other byte of ASCII text is NUL
         for enc in ("utf-16-le", "utf-16-be"):
@@ -41,25 +55,33 @@ def decode(raw: bytes, path: str = "<bytes>") -> str:
             if _looks_like_text(text):
                 return text
         raise InputError(path, "binary data, not text", "pass a .txt, .html, .docx or .pdf report")
-    for enc in ("utf-8", "gb18030"):
+    for enc in ("utf-8", "gb18030", "big5hkscs"):
         try:
             text = raw.decode(enc)
         except UnicodeDecodeError:
             continue
         if _looks_like_text(text):
             return text
-    raise InputError(path, "cannot decode the text (tried UTF-8, GB18030, UTF-16)", "save it as UTF-8")
+    raise InputError(path, "cannot decode the text (tried UTF-8, GB18030, Big5, UTF-16)", "save it as UTF-8")
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
 def _looks_like_text(text: str) -> bool:
     if not text:
         return False
-    bad = sum(1 for c in text[:20000] if (ord(c) < 32 and c not in "\r\n\t\f") or c == "\ufffd")
+    # control characters, replacement marks and private-use characters (what Big5 bytes
+    # read as GB18030 turn into) mean the wrong encoding
+    bad = sum(
+        1 for c in text[:20000] if (ord(c) < 32 and c not in "\r\n\t\f") or c == "\ufffd" or "\ue000" <= c <= "\uf8ff"
+    )
     return bad / min(len(text), 20000) < 0.01
 
 
 def read_text(path: Path) -> str:
-    """Read a report file into text. Text formats are detected from the bytes."""
+    """Read a report file into text: the format (text, HTML, .docx, PDF) and the
+    encoding are detected from the bytes, never from the file name."""
     name = str(path)
     try:
         size = path.stat().st_size
@@ -68,11 +90,254 @@ def read_text(path: Path) -> str:
     if size > MAX_BYTES:
         raise InputError(
             name,
-            f"file is {size // 1024 // 1024} MB, over the {MAX_BYTES // 1024 // 1024} MB limit",
+            f"file is {size / 1024 / 1024:.1f} MB, over the {MAX_BYTES / 1024 / 1024:.0f} MB limit",
             "split it or pass the report's text only",
         )
-    raw = path.read_bytes()
-    return decode(raw, name)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(name, f"cannot read the file: {exc.strerror}") from exc
+    return extract_text(raw, name)
+
+
+def sniff(raw: bytes) -> str:
+    """The format of report bytes: docx, pdf, html, zip, ole (old .doc), image or text."""
+    head = raw[:1024].lstrip()
+    if raw.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(raw)) as z:
+                names = set(z.namelist())
+        except zipfile.BadZipFile:
+            return "zip"
+        return "docx" if "word/document.xml" in names else "zip"
+    if b"%PDF-" in raw[:1024]:
+        return "pdf"
+    if raw.startswith(_IMAGE_MAGIC) or (raw.startswith(b"BM") and raw[6:10] == b"\x00\x00\x00\x00"):
+        return "image"
+    if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    probe = head.lower().replace(b"\x00", b"")
+    if any(tag in probe for tag in (b"<html", b"<!doctype html", b"<head", b"<body")):
+        return "html"
+    return "text"
+
+
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"RIFF")
+
+
+def extract_text(raw: bytes, path: str = "<bytes>") -> str:
+    """The report text of a file's bytes, whatever its format. Spans point into this text."""
+    if not raw.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise InputError(path, "the file is empty", "remove it or pass a report with text")
+    kind = sniff(raw)
+    if kind == "docx":
+        text = docx_text(raw, path)
+    elif kind == "pdf":
+        text = pdf_text(raw, path)
+    elif kind == "zip":
+        raise InputError(path, "a zip archive, not a report", "unpack it and pass the report file")
+    elif kind == "ole":
+        raise InputError(path, "an old Office file (.doc/.xls), not text", "save it as .docx or as text")
+    elif kind == "image":
+        raise InputError(path, "an image, not text", "run OCR first, or pass the report's text")
+    else:
+        text = decode(raw, path)
+        if kind == "html" or _is_html(text):
+            text = html_text(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(path, "no text found in the file", "pass a report with text")
+    return text
+
+
+def _is_html(text: str) -> bool:
+    """A page, or a fragment of one (paragraphs in <p> or <br> with no <html> around them)."""
+    head = text[:5000].lower()
+    if head.lstrip().startswith("<") and any(t in head for t in ("<html", "<!doctype html", "<body", "<head")):
+        return True
+    return len(_HTML_TAG.findall(head)) >= 5
+
+
+_HTML_TAG = re.compile(r"</?(?:p|div|br|span|td|tr|font|strong)\b[^>]{0,200}>")
+
+
+# HTML: the report's text only, without navigation, scripts, share buttons or comments.
+_HTML_DROP_TAGS = (
+    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "button",
+    "select", "textarea", "input", "svg", "canvas", "template", "object", "embed", "link", "meta",
+)  # fmt: skip
+_HTML_JUNK = re.compile(
+    r"(^|[-_ ])(nav|navbar|menu|breadcrumb|crumb|share|bdshare|social|comment|comments|reply|footer|header|"
+    r"sidebar|side|related|recommend|advert|ads?|banner|login|toolbar|topbar|copyright|print|qrcode|ewm)([-_ ]|$)",
+    re.I,
+)
+_HTML_BLOCKS = (
+    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table",
+    "blockquote", "pre", "dd", "dt", "ul", "ol", "td", "th",
+)  # fmt: skip
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def html_text(html: str) -> str:
+    """The text of the report in an HTML page: the block with most paragraph text, one line per block."""
+    from bs4 import BeautifulSoup, Tag
+
+    soup = BeautifulSoup(html, "lxml")
+    for t in soup.find_all(_HTML_DROP_TAGS):
+        t.decompose()
+    for t in soup.find_all(True):
+        if not isinstance(t, Tag) or t.attrs is None or t.name in ("html", "body"):
+            continue
+        marks = " ".join([t.get("id") or "", *(t.get("class") or [])])  # type: ignore[list-item]
+        if marks.strip() and _HTML_JUNK.search(marks):
+            t.decompose()
+    body = soup.body or soup
+    # score each container by the CJK text of its direct paragraph-like children
+    scores: dict[int, int] = {}
+    nodes: dict[int, Tag] = {}
+    for p in body.find_all(["p", "div", "td", "li", "span", "font"]):
+        parent = p.parent
+        if not isinstance(parent, Tag):
+            continue
+        if p.find(["p", "div", "td", "table", "li"]) is not None:
+            continue  # count the innermost blocks only
+        n = len(_CJK.findall(p.get_text()))
+        scores[id(parent)] = scores.get(id(parent), 0) + n
+        nodes[id(parent)] = parent
+    # the innermost container holding most (80%) of the paragraph text: one block, or the
+    # block around a report split over several (pages of an article)
+    held: dict[int, int] = {}  # paragraph text inside each element (scores carried up to every ancestor)
+    elems: dict[int, Tag] = {}
+    for key, node in nodes.items():
+        for el in (node, *node.parents):
+            if isinstance(el, Tag):
+                held[id(el)] = held.get(id(el), 0) + scores[key]
+                elems[id(el)] = el
+    best: Tag = body
+    in_blocks = sum(scores.values())
+    depth = -1
+    for key, el in elems.items():
+        d = sum(1 for _ in el.parents)
+        if held[key] >= 0.8 * in_blocks and d > depth:
+            best, depth = el, d
+    lines: list[str] = []
+    # the page's heading, when it sits outside the report's block and names the report
+    h1 = body.find("h1")
+    heading = h1.get_text(" ", strip=True) if isinstance(h1, Tag) and h1 not in best.descendants else ""
+    if not heading and soup.title and soup.title.string:
+        heading = soup.title.string.strip()
+    if "报告" in heading and heading not in best.get_text()[:200]:
+        lines.append(heading)
+    parts: list[str] = []
+    _walk(best, parts)
+    for ln in "".join(parts).split("\n"):
+        ln = ln.replace("\xa0", " ").strip()
+        if ln:
+            lines.append(ln)
+    return "\n".join(lines) + "\n"
+
+
+_WIDE = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2018-\u201d"
+_CJK_BREAK = re.compile(rf"(?<=[{_WIDE}])[ \t\r]*\n\s*|[ \t\r]*\n\s*(?=[{_WIDE}])")
+_SOURCE_BREAK = re.compile(r"\s*\n\s*")
+
+
+def _walk(el: object, out: list[str]) -> None:
+    """The text under ``el``, a line break around every block and at every <br>."""
+    from bs4 import NavigableString, Tag
+    from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+
+    if not isinstance(el, Tag):
+        return
+    for child in el.children:
+        if isinstance(child, NavigableString):
+            if not isinstance(child, (Comment, Declaration, Doctype, ProcessingInstruction)):
+                # a line break in the page source is a space, none at all between Chinese characters
+                out.append(_SOURCE_BREAK.sub(" ", _CJK_BREAK.sub("", str(child))))
+        elif isinstance(child, Tag):
+            if child.name == "br":
+                out.append("\n")
+            elif child.name in _HTML_BLOCKS:
+                out.append("\n")
+                _walk(child, out)
+                out.append("\n")
+            else:
+                _walk(child, out)
+
+
+def docx_text(raw: bytes, path: str) -> str:
+    """The paragraphs (and table rows) of a Word file, in reading order, one per line."""
+    import docx
+    from docx.oxml.ns import qn
+
+    try:
+        d = docx.Document(io.BytesIO(raw))
+    except Exception as exc:  # python-docx raises many kinds on a broken package
+        raise InputError(path, "the Word file is damaged or not a .docx", "save it again as .docx") from exc
+    lines: list[str] = []
+    for el in d.element.body.iterchildren():
+        if el.tag == qn("w:p"):
+            lines.append("".join(t.text or "" for t in el.iter(qn("w:t"))))
+        elif el.tag == qn("w:tbl"):
+            for row in el.iter(qn("w:tr")):
+                cells = ["".join(t.text or "" for t in c.iter(qn("w:t"))) for c in row.iter(qn("w:tc"))]
+                lines.append("\t".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def pdf_text(raw: bytes, path: str) -> str:
+    """The text layer of a PDF, with lines wrapped by the layout (and by page breaks) joined again."""
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError(path, "the PDF is password-protected", "pass an unprotected copy")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except InputError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds on a damaged file
+        detail = str(exc).split("\n")[0][:80] if isinstance(exc, PdfReadError) else type(exc).__name__
+        raise InputError(path, f"cannot read the PDF ({detail})", "pass the report as text, .docx or HTML") from exc
+    # page numbers go, so that a paragraph running onto the next page joins again
+    lines = [ln for p in pages for ln in p.split("\n") if not (ln.strip() and _PAGE_NUMBER.fullmatch(ln.strip()))]
+    text = _reflow("\n".join(lines))
+    if len(_CJK.findall(text)) < 50:
+        raise InputError(
+            path,
+            "the PDF has no text layer (scanned pages are images)",
+            "run OCR first or pass the report as text",
+        )
+    return text
+
+
+_END = tuple("。！？：；:;!?」”）)")
+
+
+def _reflow(page: str) -> str:
+    """Join lines the PDF layout wrapped: a full-width line that does not end a sentence continues."""
+    lines = [ln.rstrip() for ln in page.split("\n")]
+    lens = sorted(len(ln.strip()) for ln in lines if ln.strip())
+    if not lens:
+        return ""
+    full = lens[int(len(lens) * 0.9) - 1 if len(lens) >= 10 else -1]
+    out: list[str] = []
+    joining = False
+    for ln in lines:
+        s = ln.strip()
+        if not s:
+            joining = False
+            continue
+        if joining and out:
+            out[-1] += s
+        else:
+            out.append(s)
+        joining = len(s) >= max(8, full - 2) and not s.endswith(_END)
+    return "\n".join(out)
 
 
 # ---------------------------------------------------------------- clean-up
@@ -82,6 +347,7 @@ _SOURCE_LINE = re.compile(r"^\s*(来源|时间|发布时间|编辑|责任编辑|
 _PHOTO = re.compile(r"(记者|摄影|图/|新华社).{0,20}摄\s*$|摄\s*$")
 _FURNITURE_WORDS = ("http://", "https://", "www.", "更多数据", "扫一扫", "微信", "下载客户端", "版权所有")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+_PAGE_NUMBER = re.compile(r"[-—–－\s]*(?:第\s*)?\d{1,3}\s*(?:页|/\s*\d{1,3})?[-—–－\s]*")
 _GLOSSARY = re.compile(r"^\s*(?:附件\s*\d*\s*)?(名词解释|注释|名词注释)\s*$")
 
 
@@ -104,17 +370,37 @@ def furniture(text: str) -> list[Span]:
         s = line.strip()
         if s:
             counts[s] = counts.get(s, 0) + 1
-    short_ui = {"大", "中", "小", "】", "【", "分享：", "分享:"}
+    short_ui = {
+        "大",
+        "中",
+        "小",
+        "】",
+        "【",
+        "分享：",
+        "分享:",
+        "打印本页",
+        "关闭窗口",
+        "返回顶部",
+        "【打印】",
+        "【关闭】",
+    }
+    dangling = False  # a 来源: line whose value is on the next line
     for start, end, line in lines:
         s = line.strip()
         if not s:
             continue
+        if dangling and len(s) <= 20:
+            spans.append(Span(start=start, end=end))
+            dangling = False
+            continue
+        dangling = bool(_SOURCE_LINE.fullmatch(s))
         if (
-            any(w in s for w in _FURNITURE_WORDS)
+            (any(w in s for w in _FURNITURE_WORDS) and len(s) < 100)
             or (_SOURCE_LINE.match(s) and len(s) < 60)
             or (_PHOTO.search(s) and len(s) < 120)
             or s in short_ui
             or re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}[时:]\d{1,2}分?", s)
+            or _PAGE_NUMBER.fullmatch(s)
             or (counts[s] >= 3 and len(s) < 80 and not _HEADING.match(s))
         ):
             spans.append(Span(start=start, end=end))
@@ -124,29 +410,62 @@ def furniture(text: str) -> list[Span]:
 
 
 def _table_of_contents(lines: list[tuple[int, int, str]]) -> list[Span]:
-    """A run of headings before the body whose texts recur later: a table of contents."""
-    head = [i for i, (_, _, ln) in enumerate(lines[:80]) if _HEADING.match(ln) and len(ln.strip()) < 40]
-    if len(head) < 3:
-        return []
-    later = {ln.strip() for _, _, ln in lines}
+    """A run of headings before the body, most of which open a later line: a table of contents.
+
+    The run may start with a 目录 line; blank lines inside it are allowed. The entries of
+    a table of contents are usually shortened forms of the headings in the body, so an
+    entry counts as repeated when a later line starts with it.
+    """
+    first = None
     run: list[int] = []
-    for i in head:
-        if run and i != run[-1] + 1:
+    for i, (_, _, ln) in enumerate(lines[:120]):
+        s = ln.strip()
+        if not s:
+            continue
+        if _TOC_TITLE.match(s) and not run:
+            first = i
+            continue
+        entry = _TOC_LEADER.sub("", s)
+        if _HEADING.match(entry) and len(entry) <= 40 and "。" not in entry:
+            run.append(i)
+            continue
+        if run:
             break
-        run.append(i)
+        if first is None and i > 40:
+            break
     if len(run) < 3:
         return []
-    rest = [ln.strip() for _, _, ln in lines[run[-1] + 1 :]]
-    if all(lines[i][2].strip() in rest for i in run) and all(lines[i][2].strip() in later for i in run):
-        return [Span(start=lines[run[0]][0], end=lines[run[-1]][1])]
-    return []
+    after = [_squash(ln) for _, _, ln in lines[run[-1] + 1 :] if ln.strip()]
+    starts = {a[:k] for a in after for k in range(2, min(len(a), 40) + 1)}
+    repeated = sum(1 for i in run if _squash(_TOC_LEADER.sub("", lines[i][2].strip())) in starts)
+    if repeated < max(3, int(0.6 * len(run))):
+        return []
+    return [Span(start=lines[first if first is not None else run[0]][0], end=lines[run[-1]][1])]
+
+
+_TOC_TITLE = re.compile(r"^\s*目\s*录\s*$")
+_TOC_LEADER = re.compile(r"[\s.．…·—-]*(?:第?\s*\d{1,3}\s*页?)?\s*$")  # "……… 3" after an entry
+
+
+def _squash(line: str) -> str:
+    """A line for comparing a table-of-contents entry with a heading: no spaces, ASCII brackets."""
+    return re.sub(r"\s+", "", normalize(line)).replace("（", "(").replace("）", ")")
 
 
 def _glossary(lines: list[tuple[int, int, str]], n: int) -> list[Span]:
-    for start, _, line in lines:
+    """A glossary (名词解释) appended after the report, from its heading (or its 附件 line) to the end."""
+    for k, (start, _, line) in enumerate(lines):
         if _GLOSSARY.match(line) and start > n // 2:
+            j = k - 1
+            while j >= 0 and not lines[j][2].strip():
+                j -= 1
+            if j >= 0 and _ANNEX.match(lines[j][2]):
+                start = lines[j][0]
             return [Span(start=start, end=n)]
     return []
+
+
+_ANNEX = re.compile(r"^\s*附\s*件\s*\d*\s*[:：]?\s*$")
 
 
 def _merge(spans: list[Span]) -> list[Span]:
@@ -173,17 +492,19 @@ def blank(text: str, spans: list[Span]) -> str:
 
 # ---------------------------------------------------------------- metadata
 
-_MEETING = re.compile(
-    r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*在\s*"
-    r"(?P<meeting>(?P<region>[^\s，。第]{2,12}?)\s*第[^\s，。]{1,5}届\s*人民代表大会\s*第[^\s，。]{1,4}次\s*会议)"
+_DATE = r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*"
+_MEETING_CORE = (
+    r"(?P<meeting>(?P<region>[^\s，。、—第]{2,12}?)?\s*第[^\s，。]{1,5}届\s*(?P<nation>全国)?\s*"
+    r"人民代表大会\s*第[^\s，。]{1,4}次\s*(?:全体)?会议)"
 )
-_MEETING_NO_DATE = re.compile(
-    r"在\s*(?P<meeting>(?P<region>[^\s，。第]{2,12}?)\s*第[^\s，。]{1,5}届\s*人民代表大会\s*第[^\s，。]{1,4}次\s*会议)"
-)
+_MEETING = re.compile(_DATE + r"在\s*" + _MEETING_CORE)
+_MEETING_NO_DATE = re.compile(r"在\s*" + _MEETING_CORE)
 _ON_BEHALF = re.compile(r"我代表(?P<region>[^\s，。、]{2,12}?)人民政府")
 _TITLE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<region>[^\s，。\d]{2,12}?)(?:人民)?政府工作报告")
+_TITLE_LINE = re.compile(r"^\s*(?P<title>[^\n。，]{0,30}政府工作报告[^\n。，]{0,12}?)\s*$", re.M)
 _SPEAKER = re.compile(
-    r"^\s*(?:[^\s，。]{0,16}?)(?:人民政府)?(?:代)?(?:省长|市长|区长|县长|州长|主席|总理)\s*(?P<name>[^\s，。]{2,4})\s*$",
+    r"(?<![副])(?:代)?(?:省长|市长|区长|县长|州长|盟长|旗长|主席|总理)[\s　]*"
+    r"(?P<name>[\u4e00-\u9fff·]{2,4}?)[\s　]*(?:同志)?[\s　]*(?:作政府工作报告|代表\S{0,10}作政府工作报告|$)",
     re.M,
 )
 _REVIEW_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年[^\n]{0,12}?工作回顾")
@@ -237,28 +558,30 @@ def read_metadata(text: str, path: str, lex: Lexicon | None = None) -> dict[str,
     head = normalize(text[:6000])
     meta: dict[str, object] = {}
     region_name: str | None = None
-    m = _MEETING.search(head)
+    m = _MEETING.search(head) or _MEETING_NO_DATE.search(head)
     if m:
-        meta["year"] = int(m["y"])
-        meta["date"] = f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
+        if "y" in m.re.groupindex and m["y"]:
+            meta["year"] = int(m["y"])
+            if 1 <= int(m["m"]) <= 12 and 1 <= int(m["d"]) <= 31:
+                meta["date"] = f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
         meta["meeting"] = re.sub(r"\s+", "", m["meeting"])
-        region_name = m["region"]
-    else:
-        m2 = _MEETING_NO_DATE.search(head)
-        if m2:
-            meta["meeting"] = re.sub(r"\s+", "", m2["meeting"])
-            region_name = m2["region"]
+        region_name = "全国" if m["nation"] else m["region"]
     t = _TITLE.search(head[:600])
     if t:
         meta.setdefault("year", int(t["y"]))
         region_name = region_name or t["region"]
+    tl = _TITLE_LINE.search(text[:600])
+    if tl:
+        meta["title"] = re.sub(r"\s+", "", tl["title"]).strip("—-")
     b = _ON_BEHALF.search(head)
     if b and b["region"] not in ("省", "市", "区", "县", "州", "自治区"):
         region_name = region_name or b["region"]
-    if "year" not in meta:
-        r = _REVIEW_YEAR.search(head)
-        if r:
-            meta["year"] = int(r["y"]) + 1
+    r = _REVIEW_YEAR.search(head)
+    if "year" not in meta and r:
+        meta["year"] = int(r["y"]) + 1
+    elif m and "y" in m.re.groupindex and int(m["m"]) == 12 and r and int(r["y"]) == int(m["y"]):
+        # delivered in December: the report reviews this year and plans the next
+        meta["year"] = int(m["y"]) + 1
     sp = _SPEAKER.search(head[:3000])
     if sp:
         meta["speaker"] = sp["name"]
@@ -290,6 +613,12 @@ def ingest_text(
     lex = lex or lexicon()
     if len(re.findall(r"[\u4e00-\u9fff]", text[:20000])) < 200:
         raise InputError(source, "no Chinese report text found", "pass the text of a government work report")
+    if "政府工作报告" not in text[:3000] and "政府工作" not in text[:6000] and "向大会报告" not in text[:6000]:
+        raise InputError(
+            source,
+            "this does not look like a government work report (政府工作报告)",
+            "pass a work report, or check the file",
+        )
     meta = read_metadata(text, source, lex)
     if region:
         reg = resolve_region(region, lex)
@@ -302,12 +631,6 @@ def ingest_text(
         raise InputError(source, "cannot tell which region this report is from", "pass --region, e.g. --region 上海市")
     if "year" not in meta:
         raise InputError(source, "cannot tell which year this report was delivered", "pass --year, e.g. --year 2024")
-    if "政府工作报告" not in text[:3000] and "政府工作" not in text[:6000] and "向大会报告" not in text[:6000]:
-        raise InputError(
-            source,
-            "this does not look like a government work report (政府工作报告)",
-            "pass a work report, or check the file",
-        )
     return Document(
         source=source,
         sha256=sha256(text),
@@ -317,6 +640,7 @@ def ingest_text(
         date=meta.get("date"),  # type: ignore[arg-type]
         meeting=meta.get("meeting"),  # type: ignore[arg-type]
         speaker=meta.get("speaker"),  # type: ignore[arg-type]
+        title=meta.get("title") or "政府工作报告",  # type: ignore[arg-type]
         ignored=furniture(text),
     )
 
@@ -324,7 +648,10 @@ def ingest_text(
 def ingest_file(path: Path, *, region: str | None = None, year: int | None = None) -> Document:
     """Read and ingest one report file."""
     text = read_text(path)
-    return ingest_text(text, path.name, region=region, year=year)
+    try:
+        return ingest_text(text, path.name, region=region, year=year)
+    except InputError as exc:  # name the file as the user gave it
+        raise InputError(str(path), exc.problem, exc.hint) from None
 
 
 def discover(paths: list[Path]) -> list[Path]:

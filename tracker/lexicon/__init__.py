@@ -107,7 +107,7 @@ class Cues(Strict):
 
 class PeriodCue(Strict):
     text: str
-    kind: Literal["past_years", "next_years", "last_year", "this_year"]
+    kind: Literal["past_years", "next_years", "last_year", "this_year", "plan_start"]
     years: int = 1
 
 
