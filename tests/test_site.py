@@ -277,3 +277,10 @@ def test_a_later_scorecard_lists_the_earlier_goals_its_results_evidence(sample: 
     assert all(e.report_title.startswith("浦东新区") for e in pudong.evidence_for)  # never the city's goals
     met = next(c for c in ctx.index.summary.counts if c.status == "met")
     assert met.href == "goals.html?status=met"
+
+
+def test_every_period_cue_kind_is_explained_on_the_methods_page() -> None:
+    from tracker.lexicon import lexicon
+    from tracker.site import PERIOD_KINDS
+
+    assert {c.kind for c in lexicon().sections.period_cues} <= set(PERIOD_KINDS)

@@ -99,6 +99,7 @@ PERIOD_KINDS = {
     "next_years": ("从报告年起的{n}年", "{n} years from the report year on"),
     "last_year": ("报告年的前一年", "the year before the report"),
     "this_year": ("报告年", "the report year"),
+    "plan_start": ("所指五年规划的第一年", "the first year of the five-year plan it names"),
 }
 OTHER_SECTION = "其他 Other"
 
