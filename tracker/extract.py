@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 
@@ -140,6 +140,10 @@ class Extractor:
         self.strip_prefix = sorted(cues.phrase_strip_prefix, key=len, reverse=True)
         self.to_verbs = sorted(cues.to_verbs, key=len, reverse=True)
         self.increase_verbs = [c.text for c in cues.measure_before if c.measure == "increase"]
+        self.task_verb_set = set(cues.task_verbs) | set(self.increase_verbs)
+        self.noun_stops = tuple(cues.noun_after_stops)
+        self.split_words = cues.distribute_split
+        self.shared_heads = sorted(cues.shared_heads, key=len, reverse=True)
 
     # ------------------------------------------------------------ periods and kinds
 
@@ -184,6 +188,46 @@ class Extractor:
             if raw.endswith(v):
                 return raw[: -len(v)], "increase", v
         return raw, "level", None
+
+    def subjects(self, phrase: str) -> list[str]:
+        """The subjects a 分别/都 clause lists, each with the head noun they share.
+
+        城镇、农村居民人均可支配收入 -> 城镇居民人均可支配收入, 农村居民人均可支配收入;
+        城乡居民人均可支配收入 -> the same two (``distribute_split``);
+        对东盟、中东出口 -> 对东盟出口, 中东出口 (a ``shared_heads`` word).
+        """
+        parts = [p.strip() for p in _SPLIT_SUBJECTS.split(phrase) if p.strip()]
+        if len(parts) == 1:
+            for word, repl in self.split_words.items():
+                i = parts[0].find(word)
+                if i >= 0:
+                    return [parts[0][:i] + r + parts[0][i + len(word) :] for r in repl]
+            return parts
+        last = parts[-1]
+        return [self._with_head(p, last) for p in parts[:-1]] + [last]
+
+    def _with_head(self, part: str, last: str) -> str:
+        if self.v.resolve(part).id is not None:
+            return part
+        # a lexicon indicator made of the part and the end of the last subject
+        for i in range(1, len(last) - 1):
+            if self.v.resolve(part + last[i:]).id is not None:
+                return part + last[i:]
+        # the part's own last word found in the last subject: 城镇居民 / 农村居民人均可支配收入
+        for k in range(min(len(part), 4), 1, -1):
+            j = last.find(part[-k:])
+            if 0 <= j and j + k < len(last):
+                return part + last[j + k :]
+        if part.endswith(tuple(self.shared_heads)):
+            return part
+        head = next((h for h in self.shared_heads if last.endswith(h) and len(h) < len(last)), None)
+        rest = last[len(part) :]
+        if len(part) <= 4 and len(rest) >= 2 and part[-1] == last[len(part) - 1]:
+            # parallel words of one length: 食品、药品抽检合格率
+            return part + rest
+        if head:
+            return part + head
+        return part
 
     def _noun_after(self, view: str, q: Quantity, clause_end: int) -> str:
         tail = view[q.end : clause_end]
@@ -271,24 +315,48 @@ class Extractor:
                 measure = "increase"
             rule = "figure.subject"
             distribute: list[str] | None = None
-            if removed & set(self.lex.cues.distribute_each) and phrase_clean:
-                group = [p for p in _SPLIT_SUBJECTS.split(phrase_clean) if p.strip()]
-                group_i = 0
-            if group and (
-                removed & set(self.lex.cues.distribute_each)
-                or (not phrase_clean and raw.strip() in ("和", "、", "及", "与", ""))
-            ):
+            listed = bool(same_clause_prev and prev is not None and raw.strip() in ("和", "、", "及", "与", ""))
+            if listed and prev is not None:
+                # 分别增长4.8%、6.2%: the second figure shares the first one's measure and bound
+                phrase_clean = ""
+                if measure == "level":
+                    measure = prev.measure
+                if q.comparator == "=" and prev.q.before_start < prev.q.start and prev.q.comparator != "=":
+                    q = replace(q, comparator=prev.q.comparator)
+            if removed & set(self.lex.cues.distribute_each):
+                if phrase_clean:
+                    group = self.subjects(phrase_clean)
+                group_i = 0  # 分别新增65家和30家，累计分别达到956家和561家: the same subjects again
+            if group and (removed & set(self.lex.cues.distribute_each) or (not phrase_clean and listed)):
                 if group_i < len(group):
                     phrase_clean = group[group_i]
                     group_i += 1
                     rule = "figure.distribute_each"
+                    if prev is not None and listed:
+                        clause_start = prev.clause_start
                 elif not phrase_clean:
                     group = None
             elif removed & set(self.lex.cues.distribute_all) and phrase_clean:
-                parts = [p for p in _SPLIT_SUBJECTS.split(phrase_clean) if p.strip()]
+                parts = self.subjects(phrase_clean)
                 if len(parts) > 1:
                     distribute = parts
                     rule = "figure.distribute_all"
+            noun = self._noun_after(view, q, clause_end)
+            task_verb = verb if verb in self.task_verb_set else None
+            if (
+                phrase_clean
+                and task_verb
+                and noun
+                and q.unit_kind == "count"
+                and rule == "figure.subject"
+                and self.v.resolve(phrase_clean).id is None
+                and not noun.startswith(self.noun_stops)
+                and not re.search(r"\d", noun)
+            ):
+                # 为退役军人提供5万个就业岗位: the figure counts the thing after it
+                phrase_clean = task_verb + noun
+                measure = "increase"
+                rule = "figure.task"
             if not phrase_clean:
                 noun = self._noun_after(view, q, clause_end)
                 if verb is None and prev is not None and prev.verb and same_or_next(prev, hard_start):
@@ -319,6 +387,8 @@ class Extractor:
             )
             if rule == "figure.inherit" and prev is not None:
                 d.clause_start = prev.clause_start
+                if listed and measure == "level":
+                    d.measure = prev.measure
             out.append(d)
             prev = d
         return [d for d in out if not d.skip]

@@ -103,6 +103,9 @@ class Cues(Strict):
     from_words: list[str]
     to_verbs: list[str]
     stretch_cues: list[str]
+    noun_after_stops: list[str] = []
+    distribute_split: dict[str, list[str]] = {}
+    shared_heads: list[str] = []
 
 
 class PeriodCue(Strict):
