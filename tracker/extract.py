@@ -29,7 +29,12 @@ _SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _UNTIL = re.compile(r"(?:到|至|力争到|争取到|预计到)((?:19|20)\d{2})年")
 _LEAD_YEAR = re.compile(r"^\s*((?:19|20)\d{2})年(?!以来|以前|之前|比|相比)")
 _SPLIT_SUBJECTS = re.compile(r"和|与|及|以及|、")
+_YEAR_OF = re.compile(r"(?:19|20)\d{2}年(?:底|末)?的?$")
 _MAX_QUOTE = 200
+_YEAR_IN = re.compile(r"(?:19|20)\d{2}\s*年")
+_LIST_SEP = re.compile(r"、(?![^（(]*[）)])")
+_SPAN_OF_YEARS = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)年$")
+_CJK = re.compile(r"[\u4e00-\u9fff“\"（(]")
 _MAX_PHRASE = 30
 
 
@@ -101,6 +106,7 @@ class _Draft:
     verb: str | None = None
     baseline: Decimal | None = None
     distribute: list[str] | None = None
+    group: list[str] | None = None
     skip: bool = False
 
 
@@ -141,6 +147,8 @@ class Extractor:
         self.to_verbs = sorted(cues.to_verbs, key=len, reverse=True)
         self.increase_verbs = [c.text for c in cues.measure_before if c.measure == "increase"]
         self.task_verb_set = set(cues.task_verbs) | set(self.increase_verbs)
+        self.task_verb_only = set(cues.task_verbs) - set(self.increase_verbs)
+        self.cue_texts = tuple(sorted({c.text for c in cues.measure_before} | set(cues.to_verbs), key=len, reverse=True))
         self.noun_stops = tuple(cues.noun_after_stops)
         self.split_words = cues.distribute_split
         self.shared_heads = sorted(cues.shared_heads, key=len, reverse=True)
@@ -160,6 +168,14 @@ class Extractor:
             if year - 10 <= y <= year + 1:
                 return Period(start=y, end=y)
         return base
+
+    def opening_period(self, text: str, year: int) -> Period | None:
+        """The period a paragraph opens with; 今年 wins over a plan name (今年是“十五五”开局之年)."""
+        if not _YEAR_IN.search(text):
+            for cue in self.lex.sections.period_cues:
+                if cue.kind == "this_year" and text.lstrip().startswith(cue.text):
+                    return Period(start=year, end=year)
+        return period_of_text(text, year, self.lex)
 
     @staticmethod
     def kind_of(role: str, period: Period, year: int) -> Kind | None:
@@ -229,10 +245,24 @@ class Extractor:
             return part + head
         return part
 
+    def _modifies(self, between: str) -> bool:
+        """Is the text between a count and a later figure that figure's subject (…个学科达标率均为)?"""
+        between = between.strip()
+        if "、" in between or between.startswith(self.cue_texts):
+            return False
+        cue = next((c for c in self.cue_texts if between.endswith(c)), None)
+        if cue is None:
+            return False
+        rest, _ = _strip_suffixes(between[: -len(cue)], self.strip_suffix)
+        return len(rest) >= 2 and bool(_CJK.match(rest))
+
     def _noun_after(self, view: str, q: Quantity, clause_end: int) -> str:
         tail = view[q.end : clause_end]
-        tail = re.split(r"[、和及]", tail, maxsplit=1)[0] if len(tail) > 24 else tail
-        return tail.strip()[:_MAX_PHRASE]
+        tail = _LIST_SEP.split(tail, maxsplit=1)[0]
+        tail = tail.strip()
+        if not tail or tail.startswith(self.noun_stops) or not _CJK.match(tail):
+            return ""
+        return tail[:_MAX_PHRASE]
 
     def drafts(self, view: str, sent_start: int, sent_end: int) -> list[_Draft]:
         sent = view[sent_start:sent_end]
@@ -262,10 +292,14 @@ class Extractor:
                 if view[i] in _HARD:
                     clause_end = i
                     break
+            clause_end_hard = clause_end
             # parallel items end at the 、 before the next figure of the clause
             later = [q2 for q2 in qs if q2.start > q.end and q2.before_start < clause_end]
+            if q.unit_kind == "count" and any(self._modifies(view[q.end : q2.before_start]) for q2 in later):
+                # 203个国考断面优良率和285个水功能区达标率均为100%: a count inside a subject
+                continue
             if later:
-                cut = view.rfind("、", q.end, later[0].before_start)
+                cut = max(view.rfind(c, q.end, later[0].before_start) for c in "、和及")
                 if cut >= 0:
                     clause_end = cut
             region_start = hard_start
@@ -286,10 +320,11 @@ class Extractor:
             clause_start = region_start if (same_clause_prev or "、" in view[hard_start:region_start]) else hard_start
             # from-to: 从3.3%提高到3.8%
             if same_clause_prev and prev is not None:
-                between = raw.strip()
+                between = _YEAR_OF.sub("", raw.strip())
                 to = next((t for t in self.to_verbs if between == t or between == t + "了"), None)
-                pre = view[prev.clause_start : prev.q.before_start]
+                pre = _YEAR_OF.sub(lambda m: "\0" * len(m.group()), view[prev.clause_start : prev.q.before_start])
                 fw = max((pre.rfind(w) for w in self.lex.cues.from_words), default=-1)
+                pre = view[prev.clause_start : prev.q.before_start]
                 if to and fw >= 0:
                     prev.skip = True
                     d = _Draft(
@@ -308,9 +343,19 @@ class Extractor:
                     prev = d
                     continue
             phrase, measure, verb = self._measure(raw)
+            noun = self._noun_after(view, q, clause_end)
+            if noun.startswith(self.noun_stops):
+                noun = ""
+            if verb and raw.rstrip().endswith(verb) and not noun and phrase.strip() and measure == "increase":
+                if verb in self.task_verb_only:
+                    # 其中用于项目建设1542亿元: 建设 belongs to the subject
+                    phrase, measure, verb = raw.rstrip(), "level", None
             phrase, removed = _strip_suffixes(phrase.strip(), self.strip_suffix)
             phrase = phrase.strip()
             phrase_clean = _strip_prefixes(phrase, self.strip_prefix)
+            if _SPAN_OF_YEARS.match(phrase_clean):
+                # 累计完成3.7万亿元，5年增长18.7%: the span of years is not a subject
+                phrase_clean = ""
             if measure == "level" and phrase_clean.startswith(tuple(self.increase_verbs)):
                 measure = "increase"
             rule = "figure.subject"
@@ -327,6 +372,12 @@ class Extractor:
                 if phrase_clean:
                     group = self.subjects(phrase_clean)
                 group_i = 0  # 分别新增65家和30家，累计分别达到956家和561家: the same subjects again
+            if group and not phrase_clean and not listed and group_i >= len(group):
+                # 分别达6.9万元、3.4万元，增长4.2%、5.3%: the same subjects again
+                n_here = sum(1 for q2 in qs if q.start <= q2.start < clause_end_hard)
+                if n_here == len(group):
+                    group_i = 0
+                    listed = True
             if group and (removed & set(self.lex.cues.distribute_each) or (not phrase_clean and listed)):
                 if group_i < len(group):
                     phrase_clean = group[group_i]
@@ -341,30 +392,31 @@ class Extractor:
                 if len(parts) > 1:
                     distribute = parts
                     rule = "figure.distribute_all"
-            noun = self._noun_after(view, q, clause_end)
             task_verb = verb if verb in self.task_verb_set else None
-            if (
-                phrase_clean
-                and task_verb
-                and noun
-                and q.unit_kind == "count"
-                and rule == "figure.subject"
-                and self.v.resolve(phrase_clean).id is None
-                and not noun.startswith(self.noun_stops)
-                and not re.search(r"\d", noun)
-            ):
-                # 为退役军人提供5万个就业岗位: the figure counts the thing after it
-                phrase_clean = task_verb + noun
-                measure = "increase"
-                rule = "figure.task"
+            counted = bool(noun) and q.unit_kind == "count" and not re.search(r"\d", noun)
+            if counted and phrase_clean and rule == "figure.subject" and self.v.resolve(phrase_clean).id is None:
+                lead = _strip_prefixes(phrase_clean, self.strip_prefix)
+                if task_verb:
+                    # 为退役军人提供5万个就业岗位: the figure counts the thing after it
+                    phrase_clean = task_verb + noun
+                    measure = "increase"
+                    rule = "figure.task"
+                elif lead.endswith(tuple(self.lex.cues.enumeration_end)) or lead in self.lex.cues.lead_verbs:
+                    # 桑龙、城龙、醴娄等7条高速公路建成通车; 推动16个县…; 开工长深高速改扩建等2个项目
+                    starts = next((v for v in self.task_verbs if lead.startswith(v) and lead != v), "")
+                    phrase_clean = starts + noun
+                    rule = "figure.counted"
             if not phrase_clean:
-                noun = self._noun_after(view, q, clause_end)
                 if verb is None and prev is not None and prev.verb and same_or_next(prev, hard_start):
                     verb = prev.verb
-                if verb and noun and not noun.startswith(("的", "以上", "左右")):
+                if verb and noun:
                     phrase_clean = verb + noun
                     measure = "increase"
                     rule = "figure.task"
+                elif counted and not listed:
+                    # 181项检验结果实现互认共享
+                    phrase_clean = noun
+                    rule = "figure.counted"
                 elif prev is not None and not noun:
                     phrase_clean = prev.phrase
                     rule = "figure.inherit"
@@ -385,12 +437,18 @@ class Extractor:
                 verb=verb,
                 distribute=distribute,
             )
+            if rule == "figure.distribute_each":
+                d.group = group
             if rule == "figure.inherit" and prev is not None:
                 d.clause_start = prev.clause_start
                 if listed and measure == "level":
                     d.measure = prev.measure
             out.append(d)
             prev = d
+        for d in out:
+            if d.rule == "figure.distribute_each" and d.group and sum(1 for d2 in out if d2.group is d.group) == 1:
+                # 国家现代农业产业园、优势特色产业集群分别增加2个: each grew by 2
+                d.distribute = d.group
         return [d for d in out if not d.skip]
 
     # ------------------------------------------------------------ the stage
@@ -411,7 +469,7 @@ class Extractor:
             root = next((s.start for s in sections if s.level == 1 and s.start <= p_start < s.end), None)
             if root != para_root:
                 para_root, para_period = root, None
-            opening = period_of_text(para.strip()[:14], doc.year, self.lex)
+            opening = self.opening_period(para.strip()[:14], doc.year)
             if opening is not None:
                 para_period = opening
             base = para_period or sec.period or Period(start=doc.year, end=doc.year)

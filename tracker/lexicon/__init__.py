@@ -106,6 +106,8 @@ class Cues(Strict):
     noun_after_stops: list[str] = []
     distribute_split: dict[str, list[str]] = {}
     shared_heads: list[str] = []
+    enumeration_end: list[str] = []
+    lead_verbs: list[str] = []
 
 
 class PeriodCue(Strict):
