@@ -148,6 +148,7 @@ class Extractor:
         self.increase_verbs = [c.text for c in cues.measure_before if c.measure == "increase"]
         self.task_verb_set = set(cues.task_verbs) | set(self.increase_verbs)
         self.task_verb_only = set(cues.task_verbs) - set(self.increase_verbs)
+        self.relative = [re.compile(r) for r in cues.relative_regex]
         self.cue_texts = tuple(sorted({c.text for c in cues.measure_before} | set(cues.to_verbs), key=len, reverse=True))
         self.noun_stops = tuple(cues.noun_after_stops)
         self.split_words = cues.distribute_split
@@ -342,6 +343,9 @@ class Extractor:
                     out.append(d)
                     prev = d
                     continue
+            if any(r.search(raw) for r in self.relative):
+                # 高于全国0.7个百分点: a gap to another region, not a level
+                continue
             phrase, measure, verb = self._measure(raw)
             noun = self._noun_after(view, q, clause_end)
             if noun.startswith(self.noun_stops):
@@ -413,7 +417,7 @@ class Extractor:
                     phrase_clean = verb + noun
                     measure = "increase"
                     rule = "figure.task"
-                elif counted and not listed:
+                elif counted and (not listed or (prev is not None and prev.rule == "figure.counted")):
                     # 181项检验结果实现互认共享
                     phrase_clean = noun
                     rule = "figure.counted"

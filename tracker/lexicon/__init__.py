@@ -108,6 +108,7 @@ class Cues(Strict):
     shared_heads: list[str] = []
     enumeration_end: list[str] = []
     lead_verbs: list[str] = []
+    relative_regex: list[str] = []
 
 
 class PeriodCue(Strict):
