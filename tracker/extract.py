@@ -31,6 +31,7 @@ _LEAD_YEAR = re.compile(r"^\s*((?:19|20)\d{2})年(?!以来|以前|之前|比|相
 _SPLIT_SUBJECTS = re.compile(r"和|与|及|以及|、")
 _YEAR_OF = re.compile(r"(?:19|20)\d{2}年(?:底|末)?的?$")
 _MAX_QUOTE = 200
+_MAY_HOLD_FIGURE = re.compile(r"\d|[一二三四五六七八九十]个百分点|倍|翻一番|分之|一半|过半")
 _YEAR_IN = re.compile(r"(?:19|20)\d{2}\s*年")
 _LIST_SEP = re.compile(r"、(?![^（(]*[）)])")
 _SPAN_OF_YEARS = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)年$")
@@ -107,6 +108,7 @@ class _Draft:
     baseline: Decimal | None = None
     distribute: list[str] | None = None
     group: list[str] | None = None
+    stretch: Decimal | None = None
     skip: bool = False
 
 
@@ -148,7 +150,15 @@ class Extractor:
         self.increase_verbs = [c.text for c in cues.measure_before if c.measure == "increase"]
         self.task_verb_set = set(cues.task_verbs) | set(self.increase_verbs)
         self.task_verb_only = set(cues.task_verbs) - set(self.increase_verbs)
+        self.stretch_cues = set(cues.stretch_cues)
         self.relative = [re.compile(r) for r in cues.relative_regex]
+        on = cues.figureless_goals
+        self.relational = [(re.compile(r.regex), r.measure) for r in cues.relational] if on else []
+        self.qualitative = [re.compile(r) for r in cues.qualitative] if on else []
+        self.zero = [re.compile(r) for r in cues.zero]
+        hints = [r.pattern for r, _ in self.relational] + [r.pattern for r in self.qualitative + self.zero]
+        hints = [re.sub(r"\(\?P<\w+>", "(", h) for h in hints]  # one pattern: no repeated group names
+        self.figureless_hint = re.compile("|".join(f"(?:{h})" for h in hints) or "(?!)")
         self.cue_texts = tuple(sorted({c.text for c in cues.measure_before} | set(cues.to_verbs), key=len, reverse=True))
         self.noun_stops = tuple(cues.noun_after_stops)
         self.split_words = cues.distribute_split
@@ -319,6 +329,15 @@ class Extractor:
                     region_start = region_start + soft + 1
                     raw = raw[soft + 1 :]
             clause_start = region_start if (same_clause_prev or "、" in view[hard_start:region_start]) else hard_start
+            # two thresholds: 增长5%、力争6% (the second is the stretch of the first)
+            if prev is not None and prev.stretch is None and q.unit == prev.q.unit:
+                gap = view[prev.q.end : q.before_start]
+                sep = gap[: len(gap) - len(gap.lstrip("、，, 　"))]
+                words, cue_measure, _ = self._measure(gap[len(sep) :])
+                if sep and words.strip() in self.stretch_cues and cue_measure in (prev.measure, "level"):
+                    prev.stretch = q.value
+                    prev.clause_end = max(prev.clause_end, q.end)
+                    continue
             # from-to: 从3.3%提高到3.8%
             if same_clause_prev and prev is not None:
                 between = _YEAR_OF.sub("", raw.strip())
@@ -480,11 +499,16 @@ class Extractor:
             for m in _SENT.finditer(para):
                 s_start, s_end = p_start + m.start(), p_start + m.end()
                 sent = view[s_start:s_end]
-                if not re.search(r"\d|[一二三四五六七八九十]个百分点|倍", sent):
+                has_figure = bool(_MAY_HOLD_FIGURE.search(sent))
+                if not has_figure and not self.figureless_hint.search(sent):
                     continue
                 period = self.sentence_period(sent, base, doc.year) or base
                 kind = self.kind_of(sec.role, period, doc.year)
                 if kind is None:
+                    continue
+                if kind == "goal":
+                    out.extend(self.figureless(doc, view, s_start, s_end, period, sec, seen))
+                if not has_figure:
                     continue
                 for d in self.drafts(view, s_start, s_end):
                     for phrase in d.distribute or [d.phrase]:
@@ -492,6 +516,81 @@ class Extractor:
                         if st is not None:
                             out.append(st)
         return out
+
+    def figureless(
+        self, doc: Document, view: str, s_start: int, s_end: int, period: Period, sec: Section, seen: dict[str, int]
+    ) -> list[Statement]:
+        """Goals without a figure: relational (居民收入增长与经济增长同步), qualitative
+        (劣V类水体全面消除) and zero targets (原生生活垃圾零填埋), from the cue patterns in cues.yaml."""
+        sent = view[s_start:s_end]
+        out: list[Statement] = []
+        taken: list[tuple[int, int]] = []
+
+        def free(a: int, b: int) -> bool:
+            return all(b <= x or a >= y for x, y in taken)
+
+        for rx, measure in self.relational:
+            for m in rx.finditer(sent):
+                subj = self.v.resolve(_strip_prefixes(m["subject"], self.strip_prefix))
+                ref = self.v.resolve(m["reference"])
+                if subj.id is None or ref.id is None or subj.id == ref.id or not free(m.start(), m.end()):
+                    continue
+                taken.append((m.start(), m.end()))
+                out.append(self._bare(doc, s_start + m.start(), s_start + m.end(), subj, period, sec, seen,
+                                      rule="relational", measure=measure, relation=ref.key))
+        for rx in self.zero:
+            for m in rx.finditer(sent):
+                if not free(m.start(), m.end()):
+                    continue
+                ind = self.v.resolve(m["subject"] + m["what"])
+                taken.append((m.start(), m.end()))
+                out.append(self._bare(doc, s_start + m.start(), s_start + m.end(), ind, period, sec, seen,
+                                      rule="figure.zero", measure="level", value=Decimal(0)))
+        for rx in self.qualitative:
+            for m in rx.finditer(sent):
+                if not free(m.start(), m.end()):
+                    continue
+                ind = self.v.resolve(m["subject"])
+                taken.append((m.start(), m.end()))
+                out.append(self._bare(doc, s_start + m.start(), s_start + m.end(), ind, period, sec, seen,
+                                      rule="qualitative", measure="level"))
+        return out
+
+    def _bare(
+        self,
+        doc: Document,
+        start: int,
+        end: int,
+        ind: IndicatorRef,
+        period: Period,
+        sec: Section,
+        seen: dict[str, int],
+        *,
+        rule: str,
+        measure: str,
+        relation: str | None = None,
+        value: Decimal | None = None,
+    ) -> Statement:
+        quote = doc.text[start:end]
+        base = f"{doc.region.name}|{doc.year}|goal|{ind.key}|{measure}|{quote}|{value}"
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        return Statement(
+            key=hashlib.sha1(f"{base}|{n}".encode()).hexdigest()[:16],
+            kind="goal",
+            indicator=ind,
+            quote=quote,
+            span=Span(start=start, end=end),
+            value=value,
+            comparator="none" if value is None else "=",
+            measure=measure,
+            period=period,
+            relation=relation,
+            rule=rule,
+            section=sec.heading,
+            region=doc.region.name,
+            report_year=doc.year,
+        )
 
     def _statement(
         self,
@@ -537,6 +636,7 @@ class Extractor:
             value=q.value,
             value_high=q.value_high,
             baseline=d.baseline,
+            stretch=d.stretch,
             unit=q.unit,
             comparator=q.comparator,  # type: ignore[arg-type]
             measure=measure,

@@ -89,6 +89,11 @@ class MeasureCue(Strict):
     measure: str
 
 
+class RelationalCue(Strict):
+    regex: str  # named groups: subject, reference
+    measure: str
+
+
 class Cues(Strict):
     measure_before: list[MeasureCue]
     task_verbs: list[str]
@@ -109,6 +114,10 @@ class Cues(Strict):
     enumeration_end: list[str] = []
     lead_verbs: list[str] = []
     relative_regex: list[str] = []
+    figureless_goals: bool = False
+    relational: list[RelationalCue] = []
+    qualitative: list[str] = []
+    zero: list[str] = []
 
 
 class PeriodCue(Strict):
