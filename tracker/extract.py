@@ -32,6 +32,7 @@ _SPLIT_SUBJECTS = re.compile(r"和|与|及|以及|、")
 _YEAR_OF = re.compile(r"(?:19|20)\d{2}年(?:底|末)?的?$")
 _MAX_QUOTE = 200
 _MAY_HOLD_FIGURE = re.compile(r"\d|[一二三四五六七八九十]个百分点|倍|翻一番|分之|一半|过半")
+_BASE_YEAR = re.compile(r"(?:从|由|比|较|相比|与)(?:19|20)\d{2}\s*年")
 _YEAR_IN = re.compile(r"(?:19|20)\d{2}\s*年")
 _LIST_SEP = re.compile(r"、(?![^（(]*[）)])")
 _SPAN_OF_YEARS = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)年$")
@@ -47,11 +48,13 @@ class Vocab:
     alias: dict[str, str] = field(default_factory=dict)  # normalised alias -> indicator id
     strip_regex: list[re.Pattern[str]] = field(default_factory=list)
     region_words: list[str] = field(default_factory=list)
+    neutral: list[str] = field(default_factory=list)
 
     @classmethod
     def build(cls, lex: Lexicon) -> Vocab:
         v = cls(lex=lex)
         v.strip_regex = [re.compile(r) for r in lex.cues.phrase_strip_regex]
+        v.neutral = sorted(lex.indicators.neutral_prefixes, key=len, reverse=True)
         words = list(lex.cues.region_words)
         for r in lex.regions.regions:
             words.append(r.name)
@@ -74,7 +77,7 @@ class Vocab:
         changed = True
         while changed and k:
             changed = False
-            for p in self.lex.indicators.neutral_prefixes:
+            for p in self.neutral:
                 if k.startswith(p) and len(k) > len(p) + 1:
                     k = k[len(p) :]
                     changed = True
@@ -109,6 +112,7 @@ class _Draft:
     distribute: list[str] | None = None
     group: list[str] | None = None
     stretch: Decimal | None = None
+    noun: str | None = None  # the thing a counted figure counts
     skip: bool = False
 
 
@@ -182,6 +186,8 @@ class Extractor:
 
     def opening_period(self, text: str, year: int) -> Period | None:
         """The period a paragraph opens with; 今年 wins over a plan name (今年是“十五五”开局之年)."""
+        if _BASE_YEAR.search(text):
+            return None  # 从2020年的10.5万元…: a baseline year, not the paragraph's period
         if not _YEAR_IN.search(text):
             for cue in self.lex.sections.period_cues:
                 if cue.kind == "this_year" and text.lstrip().startswith(cue.text):
@@ -249,7 +255,7 @@ class Extractor:
             return part
         head = next((h for h in self.shared_heads if last.endswith(h) and len(h) < len(last)), None)
         rest = last[len(part) :]
-        if len(part) <= 4 and len(rest) >= 2 and part[-1] == last[len(part) - 1]:
+        if len(part) <= 4 and len(rest) >= 2 and (part[-1] == last[len(part) - 1] or part[:2] == last[:2]):
             # parallel words of one length: 食品、药品抽检合格率
             return part + rest
         if head:
@@ -318,6 +324,12 @@ class Extractor:
             if same_clause_prev and prev is not None:
                 region_start = prev.q.end
             raw = view[region_start : q.before_start]
+            if same_clause_prev and prev is not None and prev.noun:
+                # 181项检验结果和300项检查结果: the first figure's thing is not the second's subject
+                lead_noun = raw.lstrip()
+                if lead_noun.startswith(prev.noun):
+                    region_start += len(raw) - len(lead_noun) + len(prev.noun)
+                    raw = view[region_start : q.before_start]
             soft = raw.rfind("、")
             if soft >= 0 and same_clause_prev:
                 region_start = region_start + soft + 1
@@ -379,6 +391,7 @@ class Extractor:
             if _SPAN_OF_YEARS.match(phrase_clean):
                 # 累计完成3.7万亿元，5年增长18.7%: the span of years is not a subject
                 phrase_clean = ""
+                measure = {"growth": "cumulative_growth", "decline": "cumulative_decline"}.get(measure, measure)
             if measure == "level" and phrase_clean.startswith(tuple(self.increase_verbs)):
                 measure = "increase"
             rule = "figure.subject"
@@ -424,7 +437,11 @@ class Extractor:
                     phrase_clean = task_verb + noun
                     measure = "increase"
                     rule = "figure.task"
-                elif lead.endswith(tuple(self.lex.cues.enumeration_end)) or lead in self.lex.cues.lead_verbs:
+                elif (
+                    lead.endswith(tuple(self.lex.cues.enumeration_end))
+                    or lead in self.lex.cues.lead_verbs
+                    or lead in self.v.region_words
+                ):
                     # 桑龙、城龙、醴娄等7条高速公路建成通车; 推动16个县…; 开工长深高速改扩建等2个项目
                     starts = next((v for v in self.task_verbs if lead.startswith(v) and lead != v), "")
                     phrase_clean = starts + noun
@@ -462,6 +479,8 @@ class Extractor:
             )
             if rule == "figure.distribute_each":
                 d.group = group
+            if rule in ("figure.counted", "figure.task"):
+                d.noun = noun
             if rule == "figure.inherit" and prev is not None:
                 d.clause_start = prev.clause_start
                 if listed and measure == "level":
