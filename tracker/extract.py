@@ -31,7 +31,7 @@ _LEAD_YEAR = re.compile(r"^\s*((?:19|20)\d{2})年(?!以来|以前|之前|比|相
 _SPLIT_SUBJECTS = re.compile(r"和|与|及|以及|、")
 _YEAR_OF = re.compile(r"(?:19|20)\d{2}年(?:底|末)?的?$")
 _MAX_QUOTE = 200
-_MAY_HOLD_FIGURE = re.compile(r"\d|[一二三四五六七八九十]个百分点|倍|翻一番|分之|一半|过半")
+_MAY_HOLD_FIGURE = re.compile(r"\d|[一二三四五六七八九十]个百分点|倍|翻[一两]?番|翻了一番|分之|一半|过半|半数")
 _BASE_YEAR = re.compile(r"(?:从|由|比|较|相比|与)(?:19|20)\d{2}\s*年")
 _YEAR_IN = re.compile(r"(?:19|20)\d{2}\s*年")
 _LIST_SEP = re.compile(r"、(?![^（(]*[）)])")
@@ -262,6 +262,14 @@ class Extractor:
             return part + head
         return part
 
+    def _share_of(self, view: str, q: Quantity, clause_end: int) -> str:
+        """The things a percentage is a share of when it stands in front of them (60%的城市…)."""
+        tail = view[q.end : clause_end]
+        if not tail.startswith("的") or re.search(r"\d", tail):
+            return ""
+        thing = tail[1:].strip()
+        return thing[:_MAX_PHRASE] if len(thing) >= 2 and _CJK.match(thing) else ""
+
     def _modifies(self, between: str) -> bool:
         """Is the text between a count and a later figure that figure's subject (…个学科达标率均为)?"""
         between = between.strip()
@@ -453,6 +461,11 @@ class Extractor:
                     phrase_clean = verb + noun
                     measure = "increase"
                     rule = "figure.task"
+                elif q.unit_kind == "percent" and self._share_of(view, q, clause_end):
+                    # 60%的城市污水处理厂完成提标改造; 三分之二的公园实现无界融通
+                    phrase_clean = self._share_of(view, q, clause_end)
+                    measure = "share"
+                    rule = "figure.share_of"
                 elif counted and (not listed or (prev is not None and prev.rule == "figure.counted")):
                     # 181项检验结果实现互认共享
                     phrase_clean = noun

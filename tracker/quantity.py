@@ -62,7 +62,12 @@ class Grammar:
             rf"(?:(?P<unit1>{units})?(?P<dash>{_DASH})(?P<num2>{_NUM})(?P<mult2>{mult})?)?"
             rf"(?P<unit>{units})?(?P<after>{after})?"
         )
-        self.fraction = re.compile(rf"(?P<den>[{_CN_DIGITS}十百]+)分之(?P<num>[{_CN_DIGITS}十]+)")
+        self.fraction = re.compile(rf"(?P<den>[{_CN_DIGITS}十百千万]+)分之(?P<num>[{_CN_DIGITS}十]+)")
+        self.words = {w.text: w for w in lex.units.word_figures}
+        self.word_units = {w.text: self.units[w.unit] for w in lex.units.word_figures}
+        self.word_pattern = re.compile(
+            rf"(?:(?P<frac>{self.fraction.pattern})|(?P<word>{_alt(list(self.words)) or '(?!)'}))(?P<after>{after})?"
+        )
         nf = lex.nonfigures
         self.nf_before = sorted(nf.before, key=len, reverse=True)
         self.nf_after = sorted(nf.after, key=len, reverse=True)
@@ -173,6 +178,52 @@ def find_quantities(text: str, g: Grammar | None = None) -> list[Quantity]:
                 value_high=exact(value_high) if value_high is not None else None,
                 unit=unit.canonical if unit else None,
                 unit_kind=unit.kind if unit else None,
+                comparator=comparator,
+                before_start=before_start,
+            )
+        )
+    if any(w in text for w in g.words) or "分之" in text:
+        taken = [(q.start, q.end) for q in out]
+        extra = [q for q in _word_figures(text, g, quoted) if all(q.end <= a or q.start >= b for a, b in taken)]
+        out = sorted(out + extra, key=lambda q: q.start)
+    return out
+
+
+def _word_figures(text: str, g: Grammar, quoted: list[tuple[int, int]]) -> list[Quantity]:
+    """Fractions (三分之二 -> 66.67%) and word figures (翻一番 -> 2倍, 过半 -> >50%)."""
+    out: list[Quantity] = []
+    pct = next((u for u in g.units.values() if u.kind == "percent"), None)
+    for m in g.word_pattern.finditer(text):
+        s, e = m.start(), m.end()
+        if any(qs < s < qe and qe - qs - 1 <= g.lex.nonfigures.quoted_max for qs, qe in quoted):
+            continue
+        if m["frac"]:
+            den, num = _cn_value(m["den"]), _cn_value(m["num"])
+            if not den or num is None or num > den or pct is None:
+                continue
+            value = (num * 100 / den).quantize(Decimal("0.01")) if (num * 100) % den else num * 100 / den
+            unit, comparator = pct, "="
+        else:
+            w = g.words[m["word"]]
+            value, unit, comparator = w.value, g.word_units[w.text], w.comparator
+        if m["after"]:
+            comparator = g.after_cmp[m["after"]]
+        before_start = s
+        for cue in g.before_cmp:
+            if text.endswith(cue.text, 0, s):
+                if comparator == "=":
+                    comparator = cue.comparator
+                before_start = s - len(cue.text)
+                break
+        out.append(
+            Quantity(
+                start=s,
+                end=e,
+                text=text[s:e],
+                value=exact(value),
+                value_high=None,
+                unit=unit.canonical,
+                unit_kind=unit.kind,
                 comparator=comparator,
                 before_start=before_start,
             )

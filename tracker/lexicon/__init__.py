@@ -54,9 +54,19 @@ class Unit(Strict):
     ]
 
 
+class WordFigure(Strict):
+    """A figure written as a word: 翻一番 (2倍), 一半 (50%), 过半 (more than 50%)."""
+
+    text: str
+    value: Decimal
+    unit: str
+    comparator: Comparator = "="
+
+
 class Units(Strict):
     multipliers: list[Multiplier]
     units: list[Unit]
+    word_figures: list[WordFigure] = []
 
     def unit(self, text: str) -> Unit:
         for u in self.units:
