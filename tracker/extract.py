@@ -61,7 +61,7 @@ class Vocab:
             words.extend(r.aliases)
         v.region_words = sorted(set(words), key=len, reverse=True)
         for ind in lex.indicators.indicators:
-            for a in [ind.zh, *ind.aliases]:
+            for a in lex.indicators.aliases_of(ind):
                 v.alias.setdefault(v.key(a), ind.id)
         return v
 

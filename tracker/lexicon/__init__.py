@@ -166,6 +166,7 @@ class Indicator(Strict):
 
 class Indicators(Strict):
     neutral_prefixes: list[str]
+    extra_aliases: dict[str, list[str]] = {}
     indicators: list[Indicator]
 
     @model_validator(mode="after")
@@ -175,16 +176,23 @@ class Indicators(Strict):
         if dup:
             raise ValueError(f"duplicate indicator ids: {sorted(dup)}")
         known = set(ids)
+        unknown = sorted(set(self.extra_aliases) - known)
+        if unknown:
+            raise ValueError(f"extra_aliases for undefined indicators: {unknown}")
         seen: dict[str, str] = {}
         for ind in self.indicators:
             for rel in ind.related:
                 if rel.id not in known:
                     raise ValueError(f"indicator {ind.id}: related id {rel.id!r} is not defined")
-            for alias in [ind.zh, *ind.aliases]:
+            for alias in self.aliases_of(ind):
                 if alias in seen and seen[alias] != ind.id:
                     raise ValueError(f"alias {alias!r} is used by both {seen[alias]} and {ind.id}")
                 seen[alias] = ind.id
         return self
+
+    def aliases_of(self, ind: Indicator) -> list[str]:
+        """The Chinese name, the aliases and the extra aliases of ``ind``."""
+        return [ind.zh, *ind.aliases, *self.extra_aliases.get(ind.id, [])]
 
     def by_id(self, ind_id: str) -> Indicator | None:
         for ind in self.indicators:
