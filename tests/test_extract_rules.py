@@ -17,7 +17,9 @@ _HEADING = "标题\n"
 
 def run(text: str, lex: Lexicon | None = None, role: str = "plan", year: int = 2025) -> tuple[str, list[Statement]]:
     full = _HEADING + text
-    doc = Document(source="t.txt", sha256="0" * 64, text=full, region=Region(name="测试省", level="provincial"), year=year)
+    doc = Document(
+        source="t.txt", sha256="0" * 64, text=full, region=Region(name="测试省", level="provincial"), year=year
+    )
     y = year - 1 if role == "review" else year
     sec = Section(heading="标题", level=1, start=0, end=len(full), role=role, period=Period(start=y, end=y))  # type: ignore[arg-type]
     return full, extract(doc, [sec], lex)

@@ -163,7 +163,9 @@ class Extractor:
         hints = [r.pattern for r, _ in self.relational] + [r.pattern for r in self.qualitative + self.zero]
         hints = [re.sub(r"\(\?P<\w+>", "(", h) for h in hints]  # one pattern: no repeated group names
         self.figureless_hint = re.compile("|".join(f"(?:{h})" for h in hints) or "(?!)")
-        self.cue_texts = tuple(sorted({c.text for c in cues.measure_before} | set(cues.to_verbs), key=len, reverse=True))
+        self.cue_texts = tuple(
+            sorted({c.text for c in cues.measure_before} | set(cues.to_verbs), key=len, reverse=True)
+        )
         self.noun_stops = tuple(cues.noun_after_stops)
         self.split_words = cues.distribute_split
         self.shared_heads = sorted(cues.shared_heads, key=len, reverse=True)
@@ -568,24 +570,59 @@ class Extractor:
                 if subj.id is None or ref.id is None or subj.id == ref.id or not free(m.start(), m.end()):
                     continue
                 taken.append((m.start(), m.end()))
-                out.append(self._bare(doc, s_start + m.start(), s_start + m.end(), subj, period, sec, seen,
-                                      rule="relational", measure=measure, relation=ref.key))
+                out.append(
+                    self._bare(
+                        doc,
+                        s_start + m.start(),
+                        s_start + m.end(),
+                        subj,
+                        period,
+                        sec,
+                        seen,
+                        rule="relational",
+                        measure=measure,
+                        relation=ref.key,
+                    )
+                )
         for rx in self.zero:
             for m in rx.finditer(sent):
                 if not free(m.start(), m.end()):
                     continue
                 ind = self.v.resolve(m["subject"] + m["what"])
                 taken.append((m.start(), m.end()))
-                out.append(self._bare(doc, s_start + m.start(), s_start + m.end(), ind, period, sec, seen,
-                                      rule="figure.zero", measure="level", value=Decimal(0)))
+                out.append(
+                    self._bare(
+                        doc,
+                        s_start + m.start(),
+                        s_start + m.end(),
+                        ind,
+                        period,
+                        sec,
+                        seen,
+                        rule="figure.zero",
+                        measure="level",
+                        value=Decimal(0),
+                    )
+                )
         for rx in self.qualitative:
             for m in rx.finditer(sent):
                 if not free(m.start(), m.end()):
                     continue
                 ind = self.v.resolve(m["subject"])
                 taken.append((m.start(), m.end()))
-                out.append(self._bare(doc, s_start + m.start(), s_start + m.end(), ind, period, sec, seen,
-                                      rule="qualitative", measure="level"))
+                out.append(
+                    self._bare(
+                        doc,
+                        s_start + m.start(),
+                        s_start + m.end(),
+                        ind,
+                        period,
+                        sec,
+                        seen,
+                        rule="qualitative",
+                        measure="level",
+                    )
+                )
         return out
 
     def _bare(
