@@ -35,7 +35,7 @@ _MAY_HOLD_FIGURE = re.compile(r"\d|[一二三四五六七八九十]个百分点|
 _BASE_YEAR = re.compile(r"(?:从|由|比|较|相比|与)(?:19|20)\d{2}\s*年")
 _YEAR_IN = re.compile(r"(?:19|20)\d{2}\s*年")
 _LIST_SEP = re.compile(r"、(?![^（(]*[）)])")
-_SPAN_OF_YEARS = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)年$")
+_SPAN_OF_YEARS = re.compile(r"(?:^|(?<=[\u4e00-\u9fff]))(?:\d{1,2}|[一二三四五六七八九十]+)年$")
 _CJK = re.compile(r"[\u4e00-\u9fff“\"（(]")
 _MAX_PHRASE = 30
 
@@ -286,6 +286,8 @@ class Extractor:
     def _noun_after(self, view: str, q: Quantity, clause_end: int) -> str:
         tail = view[q.end : clause_end]
         tail = _LIST_SEP.split(tail, maxsplit=1)[0]
+        if re.search(r"\d", tail):
+            tail = re.split(r"[和及与]", tail, maxsplit=1)[0]
         tail = tail.strip()
         if not tail or tail.startswith(self.noun_stops) or not _CJK.match(tail):
             return ""
@@ -334,6 +336,7 @@ class Extractor:
             if same_clause_prev and prev is not None:
                 region_start = prev.q.end
             raw = view[region_start : q.before_start]
+            of_thing = raw.rstrip().endswith("的")
             if same_clause_prev and prev is not None and prev.noun:
                 # 181项检验结果和300项检查结果: the first figure's thing is not the second's subject
                 lead_noun = raw.lstrip()
@@ -398,9 +401,10 @@ class Extractor:
             phrase, removed = _strip_suffixes(phrase.strip(), self.strip_suffix)
             phrase = phrase.strip()
             phrase_clean = _strip_prefixes(phrase, self.strip_prefix)
-            if _SPAN_OF_YEARS.match(phrase_clean):
-                # 累计完成3.7万亿元，5年增长18.7%: the span of years is not a subject
-                phrase_clean = ""
+            span_of_years = _SPAN_OF_YEARS.search(phrase_clean)
+            if span_of_years and measure in ("growth", "decline", "increase"):
+                # 累计完成3.7万亿元，5年增长18.7%; 居民人均可支配收入五年增长30.8%
+                phrase_clean = phrase_clean[: span_of_years.start()]
                 measure = {"growth": "cumulative_growth", "decline": "cumulative_decline"}.get(measure, measure)
             if measure == "level" and phrase_clean.startswith(tuple(self.increase_verbs)):
                 measure = "increase"
@@ -448,7 +452,8 @@ class Extractor:
                     measure = "increase"
                     rule = "figure.task"
                 elif (
-                    lead.endswith(tuple(self.lex.cues.enumeration_end))
+                    of_thing
+                    or lead.endswith(tuple(self.lex.cues.enumeration_end))
                     or lead in self.lex.cues.lead_verbs
                     or lead in self.v.region_words
                 ):
@@ -682,6 +687,8 @@ class Extractor:
         measure = d.measure
         if q.unit == "百分点" and measure in ("level", "growth"):
             measure = "increase"
+        if q.unit_kind == "percent" and measure == "increase" and d.rule != "figure.task":
+            measure = "growth"  # 标准提高84%: a rate of growth
         start, end = d.clause_start, d.clause_end
         text = doc.text
         while start < end and text[start].isspace():

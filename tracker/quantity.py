@@ -66,7 +66,8 @@ class Grammar:
         self.words = {w.text: w for w in lex.units.word_figures}
         self.word_units = {w.text: self.units[w.unit] for w in lex.units.word_figures}
         self.word_pattern = re.compile(
-            rf"(?:(?P<frac>{self.fraction.pattern})|(?P<word>{_alt(list(self.words)) or '(?!)'}))(?P<after>{after})?"
+            rf"(?:(?P<frac>{self.fraction.pattern})|(?<![\d.])(?P<anum>\d{{1,3}})/(?P<aden>\d{{1,4}})(?![\d.])"
+            rf"|(?P<word>{_alt(list(self.words)) or '(?!)'}))(?P<after>{after})?"
         )
         nf = lex.nonfigures
         self.nf_before = sorted(nf.before, key=len, reverse=True)
@@ -131,6 +132,10 @@ def find_quantities(text: str, g: Grammar | None = None) -> list[Quantity]:
                 continue
         if prev and (prev.isdigit() or prev == "." or (prev.isascii() and prev.isalpha())):
             continue
+        if prev == "/" and s >= 2 and text[s - 2].isdigit():
+            continue  # the denominator of 1/10
+        if nxt == "/" and not m["unit"] and text[e + 1 : e + 2].isdigit():
+            continue  # 1/10: a fraction, read by _word_figures
         if nxt and nxt.isascii() and nxt.isalpha() and not m["unit"]:
             continue
         if _rejected(text, s, m.end("num"), e, m, g, quoted):
@@ -182,7 +187,7 @@ def find_quantities(text: str, g: Grammar | None = None) -> list[Quantity]:
                 before_start=before_start,
             )
         )
-    if any(w in text for w in g.words) or "分之" in text:
+    if any(w in text for w in g.words) or "分之" in text or "/" in text:
         taken = [(q.start, q.end) for q in out]
         extra = [q for q in _word_figures(text, g, quoted) if all(q.end <= a or q.start >= b for a, b in taken)]
         out = sorted(out + extra, key=lambda q: q.start)
@@ -197,8 +202,11 @@ def _word_figures(text: str, g: Grammar, quoted: list[tuple[int, int]]) -> list[
         s, e = m.start(), m.end()
         if any(qs < s < qe and qe - qs - 1 <= g.lex.nonfigures.quoted_max for qs, qe in quoted):
             continue
-        if m["frac"]:
-            den, num = _cn_value(m["den"]), _cn_value(m["num"])
+        if m["frac"] or m["anum"]:
+            if m["anum"]:
+                den, num = Decimal(m["aden"]), Decimal(m["anum"])
+            else:
+                den, num = _cn_value(m["den"]), _cn_value(m["num"])
             if not den or num is None or num > den or pct is None:
                 continue
             value = (num * 100 / den).quantize(Decimal("0.01")) if (num * 100) % den else num * 100 / den
