@@ -28,12 +28,14 @@ _HARD = "，,；;：:。！？!?\n"
 _SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _UNTIL = re.compile(r"(?:到|至|力争到|争取到|预计到)((?:19|20)\d{2})年")
 _LEAD_YEAR = re.compile(r"^\s*((?:19|20)\d{2})年(?!以来|以前|之前|比|相比)")
-_SPLIT_SUBJECTS = re.compile(r"和|与|及|以及|、")
+_SPLIT_SUBJECTS = re.compile(r"和|与|以及|、")
 _YEAR_OF = re.compile(r"(?:19|20)\d{2}年(?:底|末)?的?$")
 _MAX_QUOTE = 200
 _MAY_HOLD_FIGURE = re.compile(r"\d|[一二三四五六七八九十]个百分点|倍|翻[一两]?番|翻了一番|分之|一半|过半|半数")
 _BASE_YEAR = re.compile(r"(?:从|由|比|较|相比|与)(?:19|20)\d{2}\s*年")
 _YEAR_IN = re.compile(r"(?:19|20)\d{2}\s*年")
+_RANKING = re.compile(r"(?:居|位居|位列|排名|跃居|稳居)(?:全国|全省|世界|全球)[^，。；]*$")
+_SHORT_NOUN = re.compile(r"[\u4e00-\u9fff]{1,4}")
 _LIST_SEP = re.compile(r"、(?![^（(]*[）)])")
 _SPAN_OF_YEARS = re.compile(r"(?:^|(?<=[\u4e00-\u9fff]))(?:\d{1,2}|[一二三四五六七八九十]+)年$")
 _CJK = re.compile(r"[\u4e00-\u9fff“\"（(]")
@@ -155,6 +157,7 @@ class Extractor:
         self.task_verb_set = set(cues.task_verbs) | set(self.increase_verbs)
         self.task_verb_only = set(cues.task_verbs) - set(self.increase_verbs)
         self.stretch_cues = set(cues.stretch_cues)
+        self.bare_heads = set(cues.bare_heads)
         self.relative = [re.compile(r) for r in cues.relative_regex]
         on = cues.figureless_goals
         self.relational = [(re.compile(r.regex), r.measure) for r in cues.relational] if on else []
@@ -286,6 +289,7 @@ class Extractor:
     def _noun_after(self, view: str, q: Quantity, clause_end: int) -> str:
         tail = view[q.end : clause_end]
         tail = _LIST_SEP.split(tail, maxsplit=1)[0]
+        tail = _RANKING.sub("", tail)
         if re.search(r"\d", tail):
             tail = re.split(r"[和及与]", tail, maxsplit=1)[0]
         tail = tail.strip()
@@ -324,6 +328,8 @@ class Extractor:
             clause_end_hard = clause_end
             # parallel items end at the 、 before the next figure of the clause
             later = [q2 for q2 in qs if q2.start > q.end and q2.before_start < clause_end]
+            if later and q.comparator in (">=", ">") and _SHORT_NOUN.fullmatch(view[q.end : later[0].before_start]):
+                continue  # 总投资10亿元以上项目102个: a threshold inside the subject
             if q.unit_kind == "count" and any(self._modifies(view[q.end : q2.before_start]) for q2 in later):
                 # 203个国考断面优良率和285个水功能区达标率均为100%: a count inside a subject
                 continue
@@ -339,11 +345,12 @@ class Extractor:
             of_thing = raw.rstrip().endswith("的")
             if same_clause_prev and prev is not None and prev.noun:
                 # 181项检验结果和300项检查结果: the first figure's thing is not the second's subject
-                lead_noun = raw.lstrip()
+                lead_noun = raw.lstrip().removeprefix("的")
                 if lead_noun.startswith(prev.noun):
                     region_start += len(raw) - len(lead_noun) + len(prev.noun)
                     raw = view[region_start : q.before_start]
             soft = raw.rfind("、")
+            soft_split = soft >= 0 and same_clause_prev
             if soft >= 0 and same_clause_prev:
                 region_start = region_start + soft + 1
                 raw = raw[soft + 1 :]
@@ -485,6 +492,31 @@ class Extractor:
                 else:
                     prev = None
                     continue
+            if (
+                prev is not None
+                and rule == "figure.subject"
+                and phrase_clean in self.bare_heads
+                and same_or_next(prev, hard_start)
+            ):
+                # 粮食播种面积1.1亿亩、产量825亿斤以上: 产量 of the same thing
+                for k in (4, 3, 2):
+                    cand = prev.phrase[:k] + phrase_clean
+                    if self.v.resolve(cand).id is not None:
+                        phrase_clean = cand
+                        break
+            if (
+                prev is not None
+                and rule == "figure.subject"
+                and soft_split
+                and measure == "level"
+                and q.unit_kind == "count"
+                and not phrase_clean.startswith(tuple(self.task_verbs))
+            ):
+                # 新建国家现代农业产业园2个、产业集群1个: the verb holds for the whole list
+                lead_verb = next((v for v in self.task_verbs if prev.phrase.startswith(v)), None)
+                if lead_verb and self.v.resolve(phrase_clean).id is None:
+                    phrase_clean = lead_verb + phrase_clean
+                    measure = prev.measure
             if len(phrase_clean) > _MAX_PHRASE:
                 phrase_clean = phrase_clean[-_MAX_PHRASE:]
             d = _Draft(
@@ -501,6 +533,8 @@ class Extractor:
                 d.group = group
             if rule in ("figure.counted", "figure.task"):
                 d.noun = noun
+            elif rule == "figure.share_of":
+                d.noun = phrase_clean
             if rule == "figure.inherit" and prev is not None:
                 d.clause_start = prev.clause_start
                 if listed and measure == "level":

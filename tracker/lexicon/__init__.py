@@ -124,6 +124,7 @@ class Cues(Strict):
     enumeration_end: list[str] = []
     lead_verbs: list[str] = []
     relative_regex: list[str] = []
+    bare_heads: list[str] = []
     figureless_goals: bool = False
     relational: list[RelationalCue] = []
     qualitative: list[str] = []
