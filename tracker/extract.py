@@ -453,7 +453,11 @@ class Extractor:
             counted = bool(noun) and q.unit_kind == "count" and not re.search(r"\d", noun)
             if counted and phrase_clean and rule == "figure.subject" and self.v.resolve(phrase_clean).id is None:
                 lead = _strip_prefixes(phrase_clean, self.strip_prefix)
-                if task_verb:
+                if "实现" in removed and not task_verb:
+                    # 职业院校现代产业学院实现16个市全覆盖: the figure counts what is reached
+                    phrase_clean = phrase_clean + "实现" + noun
+                    rule = "figure.counted"
+                elif task_verb:
                     # 为退役军人提供5万个就业岗位: the figure counts the thing after it
                     phrase_clean = task_verb + noun
                     measure = "increase"
