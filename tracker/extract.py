@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 
+import cn2an
+
 from tracker.ingest import blank, lines_with_offsets
 from tracker.lexicon import Lexicon, lexicon
 from tracker.models import Document, IndicatorRef, Kind, Period, Section, Span, Statement
@@ -35,7 +37,7 @@ _MAY_HOLD_FIGURE = re.compile(r"\d|[一二三四五六七八九十]个百分点|
 _BASE_YEAR = re.compile(r"(?:从|由|比|较|相比|与)(?:19|20)\d{2}\s*年")
 _YEAR_IN = re.compile(r"(?:19|20)\d{2}\s*年")
 _RANKING = re.compile(r"(?:居|位居|位列|排名|跃居|稳居)(?:全国|全省|世界|全球)[^，。；]*$")
-_SHORT_NOUN = re.compile(r"[\u4e00-\u9fff]{1,4}")
+_SHORT_NOUN = re.compile(r"(?:(?![和与及或])[\u4e00-\u9fff]){1,4}")
 _LIST_SEP = re.compile(r"、(?![^（(]*[）)])")
 _SPAN_OF_YEARS = re.compile(r"(?:^|(?<=[\u4e00-\u9fff]))(?:\d{1,2}|[一二三四五六七八九十]+)年$")
 _CJK = re.compile(r"[\u4e00-\u9fff“\"（(]")
@@ -115,6 +117,7 @@ class _Draft:
     group: list[str] | None = None
     stretch: Decimal | None = None
     noun: str | None = None  # the thing a counted figure counts
+    years: int | None = None  # 五年增长30.8%: the figure covers that many years
     skip: bool = False
 
 
@@ -157,7 +160,8 @@ class Extractor:
         self.task_verb_set = set(cues.task_verbs) | set(self.increase_verbs)
         self.task_verb_only = set(cues.task_verbs) - set(self.increase_verbs)
         self.stretch_cues = set(cues.stretch_cues)
-        self.bare_heads = set(cues.bare_heads)
+        self.bare_heads = set(cues.bare_heads) | set(cues.total_heads)
+        self.total_heads = set(cues.total_heads)
         self.relative = [re.compile(r) for r in cues.relative_regex]
         on = cues.figureless_goals
         self.relational = [(re.compile(r.regex), r.measure) for r in cues.relational] if on else []
@@ -409,8 +413,11 @@ class Extractor:
             phrase = phrase.strip()
             phrase_clean = _strip_prefixes(phrase, self.strip_prefix)
             span_of_years = _SPAN_OF_YEARS.search(phrase_clean)
+            years: int | None = None
             if span_of_years and measure in ("growth", "decline", "increase"):
                 # 累计完成3.7万亿元，5年增长18.7%; 居民人均可支配收入五年增长30.8%
+                n = span_of_years.group()[:-1]
+                years = int(n) if n.isdigit() else int(cn2an.cn2an(n, "smart"))
                 phrase_clean = phrase_clean[: span_of_years.start()]
                 measure = {"growth": "cumulative_growth", "decline": "cumulative_decline"}.get(measure, measure)
             if measure == "level" and phrase_clean.startswith(tuple(self.increase_verbs)):
@@ -508,6 +515,10 @@ class Extractor:
                     if self.v.resolve(cand).id is not None:
                         phrase_clean = cand
                         break
+                else:
+                    if phrase_clean in self.total_heads and prev.phrase:
+                        # 新结对国际友好城市4对、总数达110对: the total of the same things
+                        phrase_clean = _strip_prefixes(prev.phrase, self.task_verbs) + phrase_clean
             if (
                 prev is not None
                 and rule == "figure.subject"
@@ -532,6 +543,7 @@ class Extractor:
                 rule=rule,
                 verb=verb,
                 distribute=distribute,
+                years=years,
             )
             if rule == "figure.distribute_each":
                 d.group = group
@@ -588,8 +600,15 @@ class Extractor:
                 if not has_figure:
                     continue
                 for d in self.drafts(view, s_start, s_end):
+                    per = period
+                    if d.years and 1 < d.years <= 10:
+                        per = (
+                            Period(start=period.end - d.years + 1, end=period.end)
+                            if kind == "outcome"
+                            else Period(start=period.start, end=period.start + d.years - 1)
+                        )
                     for phrase in d.distribute or [d.phrase]:
-                        st = self._statement(doc, d, phrase, kind, period, sec, seen)
+                        st = self._statement(doc, d, phrase, kind, per, sec, seen)
                         if st is not None:
                             out.append(st)
         return out

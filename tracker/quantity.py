@@ -203,11 +203,16 @@ def _word_figures(text: str, g: Grammar, quoted: list[tuple[int, int]]) -> list[
         if any(qs < s < qe and qe - qs - 1 <= g.lex.nonfigures.quoted_max for qs, qe in quoted):
             continue
         if m["frac"] or m["anum"]:
+            den_v: Decimal | None
+            num_v: Decimal | None
             if m["anum"]:
-                den, num = Decimal(m["aden"]), Decimal(m["anum"])
+                den_v, num_v = Decimal(m["aden"]), Decimal(m["anum"])
             else:
-                den, num = _cn_value(m["den"]), _cn_value(m["num"])
-            if not den or num is None or num > den or pct is None:
+                den_v, num_v = _cn_value(m["den"]), _cn_value(m["num"])
+            if not den_v or num_v is None:
+                continue
+            den, num = den_v, num_v
+            if num > den or pct is None:
                 continue
             value = (num * 100 / den).quantize(Decimal("0.01")) if (num * 100) % den else num * 100 / den
             unit, comparator = pct, "="

@@ -125,6 +125,7 @@ class Cues(Strict):
     lead_verbs: list[str] = []
     relative_regex: list[str] = []
     bare_heads: list[str] = []
+    total_heads: list[str] = []
     figureless_goals: bool = False
     relational: list[RelationalCue] = []
     qualitative: list[str] = []
