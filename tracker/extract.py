@@ -74,7 +74,7 @@ class Vocab:
         k = normalize(phrase)
         for r in self.strip_regex:
             k = r.sub("", k)
-        k = re.sub(r"[\s“”\"'‘’《》「」（）()【】·\-—]", "", k)
+        k = re.sub(r"[\s“”\"'‘’《》「」（）()【】·\-—_]", "", k)
         for w in self.region_words:
             if w in k and k != w:
                 k = k.replace(w, "")
@@ -162,6 +162,14 @@ class Extractor:
         self.stretch_cues = set(cues.stretch_cues)
         self.bare_heads = set(cues.bare_heads) | set(cues.total_heads)
         self.total_heads = set(cues.total_heads)
+        self.noun_heads = tuple(cues.shared_heads)
+        # bare heads completed from a lexicon alias whose front part the sentence names
+        self.head_index: dict[str, list[tuple[str, str]]] = {}
+        for ind in self.lex.indicators.indicators:
+            for a in self.lex.indicators.aliases_of(ind):
+                for h in self.bare_heads:
+                    if a.endswith(h) and len(a) > len(h):
+                        self.head_index.setdefault(h, []).append((a[: -len(h)], ind.id))
         self.relative = [re.compile(r) for r in cues.relative_regex]
         on = cues.figureless_goals
         self.relational = [(re.compile(r.regex), r.measure) for r in cues.relational] if on else []
@@ -479,8 +487,18 @@ class Extractor:
                     starts = next((v for v in self.task_verbs if lead.startswith(v) and lead != v), "")
                     phrase_clean = starts + noun
                     rule = "figure.counted"
+                elif len(lead) <= 4 and not lead.endswith(self.noun_heads):
+                    # 优化242条公交线路, 成功应对22轮强降水: a short verb and the thing it counts
+                    phrase_clean = lead + noun
+                    rule = "figure.counted"
             if not phrase_clean:
-                if verb is None and prev is not None and prev.verb and same_or_next(prev, hard_start):
+                if (
+                    verb is None
+                    and prev is not None
+                    and prev.verb
+                    and same_or_next(prev, hard_start)
+                    and raw.strip() in ("", "和", "、", "及", "与")
+                ):
                     verb = prev.verb
                 if verb and noun:
                     phrase_clean = verb + noun
@@ -532,6 +550,14 @@ class Extractor:
                 if lead_verb and self.v.resolve(phrase_clean).id is None:
                     phrase_clean = lead_verb + phrase_clean
                     measure = prev.measure
+            if rule == "figure.subject" and phrase_clean in self.bare_heads and self.v.resolve(phrase_clean).id is None:
+                # 推动新能源汽车产业提质扩量…，力争产量突破120万辆: the sentence names the thing
+                before = view[sent_start : q.before_start]
+                hits = {i for front, i in self.head_index.get(phrase_clean, []) if front in before}
+                if len(hits) == 1:
+                    ind = self.lex.indicators.by_id(hits.pop())
+                    if ind is not None:
+                        phrase_clean = ind.zh
             if len(phrase_clean) > _MAX_PHRASE:
                 phrase_clean = phrase_clean[-_MAX_PHRASE:]
             d = _Draft(
