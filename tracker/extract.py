@@ -279,12 +279,15 @@ class Extractor:
             return part + head
         return part
 
-    def _share_of(self, view: str, q: Quantity, clause_end: int) -> str:
-        """The things a percentage is a share of when it stands in front of them (60%的城市…)."""
+    def _share_of(self, view: str, q: Quantity, clause_end: int, bare: bool = False) -> str:
+        """The things a percentage is a share of when it stands in front of them (60%的城市…);
+        with ``bare``, also without 的 (90%以上村庄达到…)."""
         tail = view[q.end : clause_end]
-        if not tail.startswith("的") or re.search(r"\d", tail):
+        if not (tail.startswith("的") or (bare and tail[:1] and _CJK.match(tail))) or re.search(r"\d", tail):
             return ""
-        thing = tail[1:].strip()
+        thing = tail.removeprefix("的").strip()
+        if thing.startswith(self.noun_stops) or thing.startswith(self.cue_texts):
+            return ""
         return thing[:_MAX_PHRASE] if len(thing) >= 2 and _CJK.match(thing) else ""
 
     def _modifies(self, between: str) -> bool:
@@ -491,6 +494,16 @@ class Extractor:
                     # 优化242条公交线路, 成功应对22轮强降水: a short verb and the thing it counts
                     phrase_clean = lead + noun
                     rule = "figure.counted"
+            if (
+                not phrase_clean
+                and q.unit_kind == "percent"
+                and not listed
+                and self._share_of(view, q, clause_end, True)
+            ):
+                # 90%以上村庄达到干净整洁村标准: a share of the things named after it
+                phrase_clean = self._share_of(view, q, clause_end, True)
+                measure = "share"
+                rule = "figure.share_of"
             if not phrase_clean:
                 if (
                     verb is None
