@@ -406,6 +406,11 @@ class Extractor:
                     if not d.phrase.strip():
                         d.phrase = prev.phrase
                         d.rule = "figure.from_to.inherit"
+                    elif d.phrase.strip().startswith("占"):
+                        # 出口规模突破4万亿元，占全国份额从14%提升到15.5%: the share of the same thing
+                        owner = next((o for o in reversed(out) if o is not prev and not o.skip), None)
+                        if owner is not None:
+                            d.phrase = (owner.noun or owner.phrase) + d.phrase.strip()
                     out.append(d)
                     prev = d
                     continue
@@ -571,6 +576,16 @@ class Extractor:
                     ind = self.lex.indicators.by_id(hits.pop())
                     if ind is not None:
                         phrase_clean = ind.zh
+            if prev is not None and rule in ("figure.subject", "figure.counted") and not listed:
+                base = prev.noun or prev.phrase
+                if phrase_clean.startswith("占") and base and rule == "figure.subject":
+                    # 出口规模突破4万亿元，占全国份额…: the share of the same thing
+                    phrase_clean = base + phrase_clean
+                elif raw.lstrip().startswith("其中") and base and (phrase_clean or noun):
+                    if rule == "figure.counted":
+                        phrase_clean = noun
+                    # 累计推出259项制度创新成果，其中56项为全国首创
+                    phrase_clean = base + "中" + (phrase_clean or noun)
             if len(phrase_clean) > _MAX_PHRASE:
                 phrase_clean = phrase_clean[-_MAX_PHRASE:]
             d = _Draft(
