@@ -290,6 +290,17 @@ class Extractor:
             return ""
         return thing[:_MAX_PHRASE] if len(thing) >= 2 and _CJK.match(thing) else ""
 
+    def _complete_noun(self, view: str, noun: str, nxt: Quantity, end: int) -> str:
+        """新增2家千亿级、24家百亿级工业企业 -> 千亿级工业企业: a modifier takes the head of the
+        next item's thing."""
+        if len(noun) > 6 or noun.endswith(self.noun_heads):
+            return noun
+        other = _LIST_SEP.split(view[nxt.end : end], maxsplit=1)[0].strip()
+        j = other.find(noun[-1])
+        if (other[:1] == noun[:1] or len(noun) <= 4) and 0 <= j < len(other) - 2:
+            return noun + other[j + 1 :][:_MAX_PHRASE]
+        return noun
+
     def _modifies(self, between: str) -> bool:
         """Is the text between a count and a later figure that figure's subject (…个学科达标率均为)?"""
         between = between.strip()
@@ -345,7 +356,9 @@ class Extractor:
             later = [q2 for q2 in qs if q2.start > q.end and q2.before_start < clause_end]
             if later and q.comparator in (">=", ">") and _SHORT_NOUN.fullmatch(view[q.end : later[0].before_start]):
                 continue  # 总投资10亿元以上项目102个: a threshold inside the subject
-            if q.unit_kind == "count" and any(self._modifies(view[q.end : q2.before_start]) for q2 in later):
+            if q.unit_kind not in ("percent", "points", None) and any(
+                self._modifies(view[q.end : q2.before_start]) for q2 in later
+            ):
                 # 203个国考断面优良率和285个水功能区达标率均为100%: a count inside a subject
                 continue
             if later:
@@ -421,6 +434,8 @@ class Extractor:
             noun = self._noun_after(view, q, clause_end)
             if noun.startswith(self.noun_stops):
                 noun = ""
+            if noun and later and view[clause_end : clause_end + 1] == "、":
+                noun = self._complete_noun(view, noun, later[0], clause_end_hard)
             if verb and raw.rstrip().endswith(verb) and not noun and phrase.strip() and measure == "increase":
                 if verb in self.task_verb_only:
                     # 其中用于项目建设1542亿元: 建设 belongs to the subject
@@ -487,6 +502,7 @@ class Extractor:
                     rule = "figure.task"
                 elif (
                     of_thing
+                    or "、" in lead
                     or lead.endswith(tuple(self.lex.cues.enumeration_end))
                     or lead in self.lex.cues.lead_verbs
                     or lead in self.v.region_words
@@ -494,6 +510,10 @@ class Extractor:
                     # 桑龙、城龙、醴娄等7条高速公路建成通车; 推动16个县…; 开工长深高速改扩建等2个项目
                     starts = next((v for v in self.task_verbs if lead.startswith(v) and lead != v), "")
                     phrase_clean = starts + noun
+                    rule = "figure.counted"
+                elif noun.startswith(tuple(self.lex.cues.predicate_starts)):
+                    # 团洲垸蓄滞洪区2.1万余人进行迁建: the subject, then what the counted did
+                    phrase_clean = lead + noun
                     rule = "figure.counted"
                 elif len(lead) <= 4 and not lead.endswith(self.noun_heads):
                     # 优化242条公交线路, 成功应对22轮强降水: a short verb and the thing it counts

@@ -126,6 +126,7 @@ class Cues(Strict):
     relative_regex: list[str] = []
     bare_heads: list[str] = []
     total_heads: list[str] = []
+    predicate_starts: list[str] = []
     figureless_goals: bool = False
     relational: list[RelationalCue] = []
     qualitative: list[str] = []
