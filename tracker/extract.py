@@ -38,6 +38,7 @@ _BASE_YEAR = re.compile(r"(?:从|由|比|较|相比|与)(?:19|20)\d{2}\s*年")
 _YEAR_IN = re.compile(r"(?:19|20)\d{2}\s*年")
 _RANKING = re.compile(r"(?:居|位居|位列|排名|跃居|稳居)(?:全国|全省|世界|全球)[^，。；]*$")
 _SHORT_NOUN = re.compile(r"(?:(?![和与及或])[\u4e00-\u9fff]){1,4}")
+_PAREN_AT_START = re.compile(r"^\s*[（(][^）)]{0,8}[）)]")
 _LIST_SEP = re.compile(r"、(?![^（(]*[）)])")
 _SPAN_OF_YEARS = re.compile(r"(?:^|(?<=[\u4e00-\u9fff]))(?:\d{1,2}|[一二三四五六七八九十]+)年$")
 _CJK = re.compile(r"[\u4e00-\u9fff“\"（(]")
@@ -313,7 +314,7 @@ class Extractor:
         return len(rest) >= 2 and bool(_CJK.match(rest))
 
     def _noun_after(self, view: str, q: Quantity, clause_end: int) -> str:
-        tail = view[q.end : clause_end]
+        tail = _PAREN_AT_START.sub("", view[q.end : clause_end])  # 15万套（间）
         tail = _LIST_SEP.split(tail, maxsplit=1)[0]
         tail = _RANKING.sub("", tail)
         if re.search(r"\d", tail):
@@ -463,9 +464,22 @@ class Extractor:
                     measure = prev.measure
                 if q.comparator == "=" and prev.q.before_start < prev.q.start and prev.q.comparator != "=":
                     q = replace(q, comparator=prev.q.comparator)
+            each = next((w for w in self.lex.cues.distribute_each if w in phrase_clean[1:-1]), None)
+            if each and not listed:
+                # 交通、能源、水利分别完成投资3252亿元、…: each subject with the predicate
+                subj, pred = phrase_clean.split(each, 1)
+                parts = self.subjects(subj)
+                if len(parts) > 1 and len(pred) <= 8:
+                    phrase_clean = subj
+                    removed = removed | {each}
+                    split_pred = pred
+                else:
+                    split_pred = ""
+            else:
+                split_pred = ""
             if removed & set(self.lex.cues.distribute_each):
                 if phrase_clean:
-                    group = self.subjects(phrase_clean)
+                    group = [p + split_pred for p in self.subjects(phrase_clean)]
                 group_i = 0  # 分别新增65家和30家，累计分别达到956家和561家: the same subjects again
             if group and not phrase_clean and not listed and group_i >= len(group):
                 # 分别达6.9万元、3.4万元，增长4.2%、5.3%: the same subjects again
@@ -519,6 +533,12 @@ class Extractor:
                     # 优化242条公交线路, 成功应对22轮强降水: a short verb and the thing it counts
                     phrase_clean = lead + noun
                     rule = "figure.counted"
+                else:
+                    # 自贸试验区累计15项改革成果在全国推广; 先行示范区47项经验: the subject's things
+                    phrase_clean = (lead + noun)[:_MAX_PHRASE]
+                    rule = "figure.counted"
+                    if "累计" in removed and measure == "level":
+                        measure = "cumulative"
             if (
                 not phrase_clean
                 and q.unit_kind == "percent"
@@ -554,6 +574,10 @@ class Extractor:
                 elif prev is not None and not noun:
                     phrase_clean = prev.phrase
                     rule = "figure.inherit"
+                    if "累计" in removed or raw.strip().startswith("累计"):
+                        # 新增1个省级境外经贸合作区、累计达8个: the total of the same things
+                        phrase_clean = _strip_prefixes(phrase_clean, self.increase_verbs + self.task_verbs)
+                        measure = "cumulative" if measure == "level" else measure
                     if measure == "level" and prev.measure == "level" and q.unit != prev.q.unit:
                         measure = "level"
                 else:
