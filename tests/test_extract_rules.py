@@ -97,3 +97,17 @@ def test_zero_target_is_a_figure() -> None:
     # shanghai-2018: 实现生活垃圾分类全覆盖、原生生活垃圾零填埋
     _, sts = run("实现生活垃圾分类全覆盖、原生生活垃圾零填埋")
     assert [(s.value, s.comparator, s.rule) for s in sts] == [(Decimal(0), "=", "figure.zero")]
+
+
+def test_a_look_back_over_five_years_sets_the_period_of_the_paragraphs_after_it() -> None:
+    # guangdong-2026: the opening names the plan's end, then 五年来; the paragraphs after it
+    # review 2021-2025, not 2025 alone
+    text = (
+        "各位代表！经过五年接续奋斗，我省“十四五”顺利收官。五年来，我们团结奋斗。\n"
+        "这是经济实力持续提升的五年。\n"
+        "地区生产总值从11.37万亿元提高到14.58万亿元"
+    )
+    _, sts = run(text, role="review", year=2026)
+    assert [(s.indicator.id, s.value, s.baseline, str(s.period)) for s in sts] == [
+        ("gdp", Decimal("14580000000000"), Decimal("11370000000000"), "2021–2025")
+    ]

@@ -33,6 +33,7 @@ _LEAD_YEAR = re.compile(r"^\s*((?:19|20)\d{2})年(?!以来|以前|之前|比|相
 _SPLIT_SUBJECTS = re.compile(r"和|与|以及|、")
 _YEAR_OF = re.compile(r"(?:19|20)\d{2}年(?:底|末)?的?$")
 _MAX_QUOTE = 200
+_OPENING = 30  # characters of a paragraph read for its period
 _MAY_HOLD_FIGURE = re.compile(r"\d|[一二三四五六七八九十]个百分点|倍|翻[一两]?番|翻了一番|分之|一半|过半|半数")
 _BASE_YEAR = re.compile(r"(?:从|由|比|较|相比|与)(?:19|20)\d{2}\s*年")
 _YEAR_IN = re.compile(r"(?:19|20)\d{2}\s*年")
@@ -202,8 +203,16 @@ class Extractor:
                 return Period(start=y, end=y)
         return base
 
-    def opening_period(self, text: str, year: int) -> Period | None:
-        """The period a paragraph opens with; 今年 wins over a plan name (今年是“十五五”开局之年)."""
+    def opening_period(self, opening: str, year: int) -> Period | None:
+        """The period a paragraph opens with; 今年 wins over a plan name (今年是“十五五”开局之年);
+        a look back over years right after (2025年是“十四五”收官之年。五年来，…) wins over the year."""
+        cues = self.lex.sections.period_cues
+        back = [c for c in cues if c.kind == "past_years" and c.text in opening]
+        ahead = [c for c in cues if c.kind == "next_years" and c.text in opening]
+        if back and not ahead:
+            n = back[0].years
+            return Period(start=year - n, end=year - 1)
+        text = opening[:14]
         if _BASE_YEAR.search(text):
             return None  # 从2020年的10.5万元…: a baseline year, not the paragraph's period
         if not _YEAR_IN.search(text):
@@ -679,7 +688,7 @@ class Extractor:
             root = next((s.start for s in sections if s.level == 1 and s.start <= p_start < s.end), None)
             if root != para_root:
                 para_root, para_period = root, None
-            opening = self.opening_period(para.strip()[:14], doc.year)
+            opening = self.opening_period(para.strip()[:_OPENING], doc.year)
             if opening is not None:
                 para_period = opening
             base = para_period or sec.period or Period(start=doc.year, end=doc.year)
