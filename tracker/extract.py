@@ -216,9 +216,17 @@ class Extractor:
         if _BASE_YEAR.search(text):
             return None  # 从2020年的10.5万元…: a baseline year, not the paragraph's period
         if not _YEAR_IN.search(text):
-            for cue in self.lex.sections.period_cues:
-                if cue.kind == "this_year" and text.lstrip().startswith(cue.text):
-                    return Period(start=year, end=year)
+            # a period cue the paragraph starts with wins over a plan name after it
+            # (过去一年，是实现“十四五”规划目标任务的关键一年)
+            for cue in cues:
+                if text.lstrip().startswith(cue.text):
+                    if cue.kind == "this_year":
+                        return Period(start=year, end=year)
+                    if cue.kind == "last_year":
+                        return Period(start=year - 1, end=year - 1)
+                    if cue.kind == "past_years":
+                        return Period(start=year - cue.years, end=year - 1)
+                    return Period(start=year, end=year + cue.years - 1)
         return period_of_text(text, year, self.lex)
 
     @staticmethod
