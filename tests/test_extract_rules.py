@@ -111,3 +111,10 @@ def test_a_look_back_over_five_years_sets_the_period_of_the_paragraphs_after_it(
     assert [(s.indicator.id, s.value, s.baseline, str(s.period)) for s in sts] == [
         ("gdp", Decimal("14580000000000"), Decimal("11370000000000"), "2021–2025")
     ]
+
+
+def test_a_period_cue_opening_a_paragraph_wins_over_a_plan_name() -> None:
+    # sichuan-2025 reviews 2024: 过去一年 first, the plan (十四五) only named after it
+    text = "过去一年，是实现“十四五”规划目标任务的关键一年。\n——经济运行稳中向好。全省地区生产总值增长5.7%"
+    _, sts = run(text, role="review", year=2025)
+    assert [(s.indicator.id, s.value, str(s.period)) for s in sts] == [("gdp", Decimal("5.7"), "2024")]

@@ -164,6 +164,7 @@ class Extractor:
         self.stretch_cues = set(cues.stretch_cues)
         self.bare_heads = set(cues.bare_heads) | set(cues.total_heads)
         self.total_heads = set(cues.total_heads)
+        self.dependent = set(cues.dependent_words)
         self.noun_heads = tuple(cues.shared_heads)
         # bare heads completed from a lexicon alias whose front part the sentence names
         self.head_index: dict[str, list[tuple[str, str]]] = {}
@@ -639,7 +640,10 @@ class Extractor:
                         phrase_clean = ind.zh
             if prev is not None and rule in ("figure.subject", "figure.counted") and not listed:
                 base = prev.noun or prev.phrase
-                if phrase_clean.startswith("占") and base and rule == "figure.subject":
+                if phrase_clean in self.dependent and base and rule == "figure.subject":
+                    # 119家公共文化场馆延时错时开放，惠及5900万人次: what the figure before did
+                    phrase_clean = (prev.phrase + phrase_clean)[-_MAX_PHRASE:]
+                elif phrase_clean.startswith("占") and base and rule == "figure.subject":
                     # 出口规模突破4万亿元，占全国份额…: the share of the same thing
                     phrase_clean = base + phrase_clean
                 elif raw.lstrip().startswith("其中") and base and (phrase_clean or noun):

@@ -127,6 +127,7 @@ class Cues(Strict):
     bare_heads: list[str] = []
     total_heads: list[str] = []
     predicate_starts: list[str] = []
+    dependent_words: list[str] = []
     figureless_goals: bool = False
     relational: list[RelationalCue] = []
     qualitative: list[str] = []
