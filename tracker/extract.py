@@ -266,6 +266,8 @@ class Extractor:
         对东盟、中东出口 -> 对东盟出口, 中东出口 (a ``shared_heads`` word).
         """
         parts = [p.strip() for p in _SPLIT_SUBJECTS.split(phrase) if p.strip()]
+        if not parts:
+            return []
         if len(parts) == 1:
             for word, repl in self.split_words.items():
                 i = parts[0].find(word)
