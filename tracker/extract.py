@@ -165,6 +165,7 @@ class Extractor:
         self.bare_heads = set(cues.bare_heads) | set(cues.total_heads)
         self.total_heads = set(cues.total_heads)
         self.dependent = set(cues.dependent_words)
+        self.tail_verbs = tuple(cues.tail_verbs)
         self.noun_heads = tuple(cues.shared_heads)
         # bare heads completed from a lexicon alias whose front part the sentence names
         self.head_index: dict[str, list[tuple[str, str]]] = {}
@@ -275,6 +276,15 @@ class Extractor:
                     return [parts[0][:i] + r + parts[0][i + len(word) :] for r in repl]
             return parts
         last = parts[-1]
+        long_heads = tuple(h for h in self.shared_heads if len(h) >= 2)
+        head0 = next((h for h in long_heads if parts[0].endswith(h) and len(parts[0]) > len(h)), None)
+        if len(parts) == 2 and len(last) <= 3 and head0 and last.endswith(long_heads):
+            # 旅发大会带动游客人数和总花费: the second takes the first one's modifier
+            return [parts[0], parts[0][: -len(head0)] + last]
+        cut = min((i for i in (last.find(v) for v in self.tail_verbs) if i > 1), default=-1)
+        if cut > 1:
+            # 专项产业基金、新增能耗、新增工业用地支持民间投资项目比重: each with the shared tail
+            return [p + last[cut:] for p in parts[:-1]] + [last]
         return [self._with_head(p, last) for p in parts[:-1]] + [last]
 
     def _with_head(self, part: str, last: str) -> str:
@@ -521,6 +531,9 @@ class Extractor:
                 if len(parts) > 1:
                     distribute = parts
                     rule = "figure.distribute_all"
+                    if "实现" in removed and noun and q.unit_kind == "count":
+                        # 本科高校、高职院校、技师学院均实现21个地级以上市全覆盖
+                        distribute = [p + "实现" + noun for p in parts]
             task_verb = verb if verb in self.task_verb_set else None
             counted = bool(noun) and q.unit_kind == "count" and not re.search(r"\d", noun)
             if counted and phrase_clean and rule == "figure.subject" and self.v.resolve(phrase_clean).id is None:
@@ -648,7 +661,12 @@ class Extractor:
                 elif phrase_clean.startswith("占") and base and rule == "figure.subject":
                     # 出口规模突破4万亿元，占全国份额…: the share of the same thing
                     phrase_clean = base + phrase_clean
-                elif raw.lstrip().startswith("其中") and base and (phrase_clean or noun):
+                elif (
+                    raw.lstrip().startswith("其中")
+                    and base
+                    and (phrase_clean or noun)
+                    and prev.q.unit_kind == q.unit_kind
+                ):
                     if rule == "figure.counted":
                         phrase_clean = noun
                     # 累计推出259项制度创新成果，其中56项为全国首创

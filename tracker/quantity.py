@@ -24,6 +24,7 @@ _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_NUM = rf"[{_CN_DIGITS}十百千]+(?:点[{_CN_DIGITS}]+)?"
 _DASH = r"(?:-|－|—|–|~|～|至|到)"
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _QUOTES = {"“": "”", '"': '"', "《": "》", "「": "」", "‘": "’"}
 
 
@@ -67,7 +68,8 @@ class Grammar:
         self.word_units = {w.text: self.units[w.unit] for w in lex.units.word_figures}
         self.word_pattern = re.compile(
             rf"(?:(?P<frac>{self.fraction.pattern})|(?<![\d.])(?P<anum>\d{{1,3}})/(?P<aden>\d{{1,4}})(?![\d.])"
-            rf"|(?P<word>{_alt(list(self.words)) or '(?!)'}))(?P<after>{after})?"
+            rf"|(?P<word>{_alt(list(self.words)) or '(?!)'})"
+            rf"|(?<=[破超过上])(?P<bare>[千百]?(?:万亿|亿|万))(?P<bunit>{units}))(?P<after>{after})?"
         )
         nf = lex.nonfigures
         self.nf_before = sorted(nf.before, key=len, reverse=True)
@@ -138,6 +140,14 @@ def find_quantities(text: str, g: Grammar | None = None) -> list[Quantity]:
             continue  # 1/10: a fraction, read by _word_figures
         if nxt and nxt.isascii() and nxt.isalpha() and not m["unit"]:
             continue
+        if (
+            m["unit"]
+            and g.units[m["unit"]].kind not in ("percent", "points")
+            and text[e : e + 1] == "的"
+            and _CJK_CHAR.match(text[e + 1 : e + 2])
+            and (m["after"] or any(text.endswith(c.text, 0, s) for c in g.before_cmp))
+        ):
+            continue  # 预增产值过10亿元的重大增长点: a threshold describing the thing after it
         if _rejected(text, s, m.end("num"), e, m, g, quoted):
             continue
         value = _number(num)
@@ -187,7 +197,7 @@ def find_quantities(text: str, g: Grammar | None = None) -> list[Quantity]:
                 before_start=before_start,
             )
         )
-    if any(w in text for w in g.words) or "分之" in text or "/" in text:
+    if any(w in text for w in g.words) or "分之" in text or "/" in text or "万" in text or "亿" in text:
         taken = [(q.start, q.end) for q in out]
         extra = [q for q in _word_figures(text, g, quoted) if all(q.end <= a or q.start >= b for a, b in taken)]
         out = sorted(out + extra, key=lambda q: q.start)
@@ -216,6 +226,12 @@ def _word_figures(text: str, g: Grammar, quoted: list[tuple[int, int]]) -> list[
                 continue
             value = (num * 100 / den).quantize(Decimal("0.01")) if (num * 100) % den else num * 100 / den
             unit, comparator = pct, "="
+        elif m["bare"]:
+            # 首次突破万亿元: a step named without a number is one of it
+            one = _cn_value("一" + m["bare"])
+            if one is None:
+                continue
+            value, unit, comparator = one, g.units[m["bunit"]], "="
         else:
             w = g.words[m["word"]]
             value, unit, comparator = w.value, g.word_units[w.text], w.comparator

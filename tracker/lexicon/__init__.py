@@ -128,6 +128,7 @@ class Cues(Strict):
     total_heads: list[str] = []
     predicate_starts: list[str] = []
     dependent_words: list[str] = []
+    tail_verbs: list[str] = []
     figureless_goals: bool = False
     relational: list[RelationalCue] = []
     qualitative: list[str] = []
