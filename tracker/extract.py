@@ -572,6 +572,10 @@ class Extractor:
                     rule = "figure.counted"
                     if "累计" in removed and measure == "level":
                         measure = "cumulative"
+            of_after = self._share_of(view, q, clause_end) if q.unit_kind not in ("percent", "points") else ""
+            if phrase_clean and of_after and rule == "figure.subject":
+                # 完成涉及4万户的村庄改造: the figure measures the thing after 的
+                phrase_clean = (phrase_clean + of_after)[:_MAX_PHRASE]
             if (
                 not phrase_clean
                 and q.unit_kind == "percent"

@@ -228,6 +228,8 @@ def _word_figures(text: str, g: Grammar, quoted: list[tuple[int, int]]) -> list[
             unit, comparator = pct, "="
         elif m["bare"]:
             # 首次突破万亿元: a step named without a number is one of it
+            if text[e : e + 1] == "的" or _CJK_CHAR.match(text[e : e + 1]):
+                continue  # 成为第3个地区生产总值超千亿元镇: a threshold describing the town
             one = _cn_value("一" + m["bare"])
             if one is None:
                 continue
