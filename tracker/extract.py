@@ -34,7 +34,9 @@ _SPLIT_SUBJECTS = re.compile(r"和|与|以及|、")
 _YEAR_OF = re.compile(r"(?:19|20)\d{2}年(?:底|末)?的?$")
 _MAX_QUOTE = 200
 _OPENING = 30  # characters of a paragraph read for its period
-_MAY_HOLD_FIGURE = re.compile(r"\d|[一二三四五六七八九十]个百分点|倍|翻[一两]?番|翻了一番|分之|一半|过半|半数")
+_MAY_HOLD_FIGURE = re.compile(
+    r"\d|[破超过上][千百]?(?:万亿|亿|万)|[一二三四五六七八九十]个百分点|倍|翻[一两]?番|翻了一番|分之|一半|过半|半数"
+)
 _BASE_YEAR = re.compile(r"(?:从|由|比|较|相比|与)(?:19|20)\d{2}\s*年")
 _YEAR_IN = re.compile(r"(?:19|20)\d{2}\s*年")
 _RANKING = re.compile(r"(?:居|位居|位列|排名|跃居|稳居)(?:全国|全省|世界|全球)[^，。；]*$")
@@ -536,6 +538,16 @@ class Extractor:
                         distribute = [p + "实现" + noun for p in parts]
             task_verb = verb if verb in self.task_verb_set else None
             counted = bool(noun) and q.unit_kind == "count" and not re.search(r"\d", noun)
+            if (
+                not counted
+                and noun
+                and 0 < len(phrase_clean) <= 2
+                and rule == "figure.subject"
+                and self.v.resolve(phrase_clean).id is None
+                and not re.search(r"\d", noun)
+            ):
+                # 投入4.3亿元实施职业技能提升工程: a bare verb and what the figure went to
+                phrase_clean = (phrase_clean + noun)[:_MAX_PHRASE]
             if counted and phrase_clean and rule == "figure.subject" and self.v.resolve(phrase_clean).id is None:
                 lead = _strip_prefixes(phrase_clean, self.strip_prefix)
                 if "实现" in removed and not task_verb:
