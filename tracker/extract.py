@@ -121,6 +121,7 @@ class _Draft:
     group: list[str] | None = None
     stretch: Decimal | None = None
     noun: str | None = None  # the thing a counted figure counts
+    noun_cut: str | None = None  # the same, as written before the next list item
     years: int | None = None  # 五年增长30.8%: the figure covers that many years
     skip: bool = False
 
@@ -211,7 +212,7 @@ class Extractor:
         """The period a paragraph opens with; 今年 wins over a plan name (今年是“十五五”开局之年);
         a look back over years right after (2025年是“十四五”收官之年。五年来，…) wins over the year."""
         cues = self.lex.sections.period_cues
-        back = [c for c in cues if c.kind == "past_years" and c.text in opening]
+        back = [c for c in [*cues, *self.lex.cues.opening_periods] if c.kind == "past_years" and c.text in opening]
         ahead = [c for c in cues if c.kind == "next_years" and c.text in opening]
         if back and not ahead:
             n = back[0].years
@@ -332,6 +333,10 @@ class Extractor:
         j = other.find(noun[-1])
         if (other[:1] == noun[:1] or len(noun) <= 4) and 0 <= j < len(other) - 2:
             return noun + other[j + 1 :][:_MAX_PHRASE]
+        # 19个地级以上市和2个县被命名为…: both take the predicate of the second
+        k = min((i for i in (other.find(w) for w in self.lex.cues.shared_predicates) if i > 0), default=-1)
+        if k > 0:
+            return (noun + other[k:])[:_MAX_PHRASE]
         return noun
 
     def _modifies(self, between: str) -> bool:
@@ -407,8 +412,9 @@ class Extractor:
             if same_clause_prev and prev is not None and prev.noun:
                 # 181项检验结果和300项检查结果: the first figure's thing is not the second's subject
                 lead_noun = raw.lstrip().removeprefix("的")
-                if lead_noun.startswith(prev.noun):
-                    region_start += len(raw) - len(lead_noun) + len(prev.noun)
+                cut_noun = next((n for n in (prev.noun, prev.noun_cut) if n and lead_noun.startswith(n)), None)
+                if cut_noun:
+                    region_start += len(raw) - len(lead_noun) + len(cut_noun)
                     raw = view[region_start : q.before_start]
             soft = raw.rfind("、")
             soft_split = soft >= 0 and same_clause_prev
@@ -464,10 +470,13 @@ class Extractor:
                 # 高于全国0.7个百分点: a gap to another region, not a level
                 continue
             phrase, measure, verb = self._measure(raw)
+            if of_thing:
+                phrase, measure, verb = raw.rstrip()[:-1], "level", None  # 国家下达的90亿元…资金
             noun = self._noun_after(view, q, clause_end)
             if noun.startswith(self.noun_stops):
                 noun = ""
-            if noun and later and view[clause_end : clause_end + 1] == "、":
+            noun_cut = noun
+            if noun and later and view[clause_end : clause_end + 1] in ("、", "和"):
                 noun = self._complete_noun(view, noun, later[0], clause_end_hard)
             if verb and raw.rstrip().endswith(verb) and not noun and phrase.strip() and measure == "increase":
                 if verb in self.task_verb_only:
@@ -537,8 +546,11 @@ class Extractor:
                         # 本科高校、高职院校、技师学院均实现21个地级以上市全覆盖
                         distribute = [p + "实现" + noun for p in parts]
             task_verb = verb if verb in self.task_verb_set else None
-            counted = bool(noun) and q.unit_kind == "count" and not re.search(r"\d", noun)
-            if (
+            counted = bool(noun) and q.unit_kind in ("count", "length", "area") and not re.search(r"\d", noun)
+            if of_thing and noun and not counted and rule == "figure.subject":
+                # 用足用好国家下达的90亿元消费品以旧换新资金: the figure is the thing after it
+                phrase_clean = noun
+            elif (
                 not counted
                 and noun
                 and 0 < len(phrase_clean) <= 2
@@ -555,10 +567,15 @@ class Extractor:
                     phrase_clean = phrase_clean + "实现" + noun
                     rule = "figure.counted"
                 elif task_verb:
-                    # 为退役军人提供5万个就业岗位: the figure counts the thing after it
-                    phrase_clean = task_verb + noun
+                    # 为退役军人提供5万个就业岗位: the figure counts the thing after it; 示范区完成600
+                    # 平方公里设施智能化部署: a size keeps the subject
+                    phrase_clean = task_verb + noun if q.unit_kind == "count" else phrase_clean + task_verb + noun
                     measure = "increase"
                     rule = "figure.task"
+                elif "、" in lead and lead.rsplit("、", 1)[1] in self.dependent:
+                    # 实施学前一年免费教育政策、惠及168万名儿童
+                    phrase_clean = (lead.replace("、", "") + noun)[-_MAX_PHRASE:]
+                    rule = "figure.counted"
                 elif (
                     of_thing
                     or "、" in lead
@@ -704,6 +721,7 @@ class Extractor:
                 d.group = group
             if rule in ("figure.counted", "figure.task"):
                 d.noun = noun
+                d.noun_cut = noun_cut
             elif rule == "figure.share_of":
                 d.noun = phrase_clean
             if rule == "figure.inherit" and prev is not None:

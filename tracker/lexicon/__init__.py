@@ -99,6 +99,12 @@ class MeasureCue(Strict):
     measure: str
 
 
+class PeriodCue(Strict):
+    text: str
+    kind: Literal["past_years", "next_years", "last_year", "this_year"]
+    years: int = 1
+
+
 class RelationalCue(Strict):
     regex: str  # named groups: subject, reference
     measure: str
@@ -129,16 +135,12 @@ class Cues(Strict):
     predicate_starts: list[str] = []
     dependent_words: list[str] = []
     tail_verbs: list[str] = []
+    shared_predicates: list[str] = []
+    opening_periods: list[PeriodCue] = []
     figureless_goals: bool = False
     relational: list[RelationalCue] = []
     qualitative: list[str] = []
     zero: list[str] = []
-
-
-class PeriodCue(Strict):
-    text: str
-    kind: Literal["past_years", "next_years", "last_year", "this_year"]
-    years: int = 1
 
 
 class PlanPeriod(Strict):
