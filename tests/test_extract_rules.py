@@ -121,8 +121,8 @@ def test_a_period_cue_opening_a_paragraph_wins_over_a_plan_name() -> None:
 
 
 def test_these_five_years_opens_a_look_back() -> None:
-    # anhui-2026: the five-year bullets each open with ——这五年
-    text = "——这五年，产业体系迭代升级。战略性新兴产业产值占规上工业比重从40.3%提高到45.4%"
+    # anhui-2026: the five-year bullets each open with ——这五年 (two sentences of one bullet)
+    text = "——这五年，产业体系迭代升级，展现集群成势新气象。战略性新兴产业产值占规上工业比重从40.3%提高到45.4%"
     _, sts = run(text, role="review", year=2026)
     assert [(s.indicator.id, s.value, s.baseline, str(s.period)) for s in sts] == [
         ("sei_share_above_scale", Decimal("45.4"), Decimal("40.3"), "2021–2025")
