@@ -306,7 +306,7 @@ class Extractor:
             return part
         head = next((h for h in self.shared_heads if last.endswith(h) and len(h) < len(last)), None)
         rest = last[len(part) :]
-        if len(part) <= 4 and len(rest) >= 2 and (part[-1] == last[len(part) - 1] or part[:2] == last[:2]):
+        if len(part) <= 4 and len(rest) >= 2 and (part[-1] == last[len(part) - 1] or part[0] == last[0]):
             # parallel words of one length: 食品、药品抽检合格率
             return part + rest
         if head:
@@ -400,9 +400,10 @@ class Extractor:
                 # 203个国考断面优良率和285个水功能区达标率均为100%: a count inside a subject
                 continue
             if later:
-                cut = max(view.rfind(c, q.end, later[0].before_start) for c in "、和及")
-                if cut >= 0:
-                    clause_end = cut
+                seg = view[q.end : later[0].before_start]
+                idx = max(_last_list_sep(seg), seg.rfind("和"), seg.rfind("及"))
+                if idx >= 0:
+                    clause_end = q.end + idx
             region_start = hard_start
             same_clause_prev = prev is not None and prev.q.end > hard_start
             if same_clause_prev and prev is not None:
@@ -416,7 +417,7 @@ class Extractor:
                 if cut_noun:
                     region_start += len(raw) - len(lead_noun) + len(cut_noun)
                     raw = view[region_start : q.before_start]
-            soft = raw.rfind("、")
+            soft = _last_list_sep(raw)
             soft_split = soft >= 0 and same_clause_prev
             if soft >= 0 and same_clause_prev:
                 region_start = region_start + soft + 1
@@ -952,6 +953,20 @@ class Extractor:
             region=doc.region.name,
             report_year=doc.year,
         )
+
+
+def _last_list_sep(raw: str) -> int:
+    """The last 、 of ``raw`` that is not inside brackets (县（市、区）), or -1."""
+    depth = 0
+    for i in range(len(raw) - 1, -1, -1):
+        ch = raw[i]
+        if ch in "）)":
+            depth += 1
+        elif ch in "（(":
+            depth = max(0, depth - 1)
+        elif ch == "、" and depth == 0:
+            return i
+    return -1
 
 
 def same_or_next(prev: _Draft, hard_start: int) -> bool:
