@@ -473,6 +473,8 @@ class Extractor:
             phrase, measure, verb = self._measure(raw)
             if of_thing:
                 phrase, measure, verb = raw.rstrip()[:-1], "level", None  # 国家下达的90亿元…资金
+            if measure == "decline" and q.unit_kind == "points" and raw.rstrip().endswith("改善"):
+                measure = "increase"  # 优良天数比例改善2个百分点: an improvement in points is a rise
             noun = self._noun_after(view, q, clause_end)
             if noun.startswith(self.noun_stops):
                 noun = ""
