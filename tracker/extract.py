@@ -218,6 +218,8 @@ class Extractor:
             n = back[0].years
             return Period(start=year - n, end=year - 1)
         text = opening[:14]
+        if not _YEAR_IN.search(text) and _YEAR_IN.search(opening[:18]):
+            text = opening[:18]  # 各位代表，刚刚过去的2025年，…
         if _BASE_YEAR.search(text):
             return None  # 从2020年的10.5万元…: a baseline year, not the paragraph's period
         if not _YEAR_IN.search(text):
@@ -425,7 +427,8 @@ class Extractor:
             elif soft >= 0:
                 # parallel items: 新建50家…中心、80家…中心
                 tail_has_subject = bool(raw[soft + 1 :].strip())
-                if not tail_has_subject or re.search(r"\d", raw[:soft]):
+                figure_before = any(region_start <= q2.start < region_start + soft for q2 in qs)
+                if not tail_has_subject or figure_before:
                     region_start = region_start + soft + 1
                     raw = raw[soft + 1 :]
             clause_start = region_start if (same_clause_prev or "、" in view[hard_start:region_start]) else hard_start
@@ -504,8 +507,8 @@ class Extractor:
             if listed and prev is not None:
                 # 分别增长4.8%、6.2%: the second figure shares the first one's measure and bound
                 phrase_clean = ""
-                if measure == "level":
-                    measure = prev.measure
+                if measure == "level" and q.before_start == q.start:
+                    measure = prev.measure  # (新增1700公里、突破7000公里: a bound of its own is a level)
                 if q.comparator == "=" and prev.q.before_start < prev.q.start and prev.q.comparator != "=":
                     q = replace(q, comparator=prev.q.comparator)
             each = next((w for w in self.lex.cues.distribute_each if w in phrase_clean[1:-1]), None)
@@ -729,7 +732,7 @@ class Extractor:
                 d.noun = phrase_clean
             if rule == "figure.inherit" and prev is not None:
                 d.clause_start = prev.clause_start
-                if listed and measure == "level":
+                if listed and measure == "level" and q.before_start == q.start:
                     d.measure = prev.measure
             out.append(d)
             prev = d
