@@ -13,23 +13,38 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
+
+import cn2an
 
 from tracker.ingest import blank, lines_with_offsets
 from tracker.lexicon import Lexicon, lexicon
 from tracker.models import Document, IndicatorRef, Kind, Period, Section, Span, Statement
 from tracker.normalize import normalize
 from tracker.quantity import Grammar, Quantity, find_quantities, grammar
-from tracker.structure import opening_period, section_at, turn_period
+from tracker.structure import period_of_text, section_at, strip_vocative, turn_period
 
 _HARD = "，,；;：:。！？!?\n"
 _SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _UNTIL = re.compile(r"(?:到|至|力争到|争取到|预计到)((?:19|20)\d{2})年")
 _LEAD_YEAR = re.compile(r"^\s*((?:19|20)\d{2})年(?!以来|以前|之前|比|相比)")
-_SPLIT_SUBJECTS = re.compile(r"和|与|及|以及|、")
+_SPLIT_SUBJECTS = re.compile(r"和|与|以及|、")
+_YEAR_OF = re.compile(r"(?:19|20)\d{2}年(?:底|末)?的?$")
 _MAX_QUOTE = 200
+_OPENING = 30  # characters of a paragraph read for its period
+_MAY_HOLD_FIGURE = re.compile(
+    r"\d|[破超过上][千百]?(?:万亿|亿|万)|[一二三四五六七八九十]个百分点|倍|翻[一两]?番|翻了一番|分之|一半|过半|半数"
+)
+_BASE_YEAR = re.compile(r"(?:从|由|比|较|相比|与)(?:19|20)\d{2}\s*年")
+_YEAR_IN = re.compile(r"(?:19|20)\d{2}\s*年")
+_RANKING = re.compile(r"(?:居|位居|位列|排名|跃居|稳居)(?:全国|全省|世界|全球)[^，。；]*$")
+_SHORT_NOUN = re.compile(r"(?:(?![和与及或])[\u4e00-\u9fff]){1,4}")
+_PAREN_AT_START = re.compile(r"^\s*[（(][^）)]{0,8}[）)]")
+_LIST_SEP = re.compile(r"、(?![^（(]*[）)])")
+_SPAN_OF_YEARS = re.compile(r"(?:^|(?<=[\u4e00-\u9fff]))(?:\d{1,2}|[一二三四五六七八九十]+)年$")
+_CJK = re.compile(r"[\u4e00-\u9fff“\"（(]")
 _MAX_PHRASE = 30
 
 
@@ -41,18 +56,20 @@ class Vocab:
     alias: dict[str, str] = field(default_factory=dict)  # normalised alias -> indicator id
     strip_regex: list[re.Pattern[str]] = field(default_factory=list)
     region_words: list[str] = field(default_factory=list)
+    neutral: list[str] = field(default_factory=list)
 
     @classmethod
     def build(cls, lex: Lexicon) -> Vocab:
         v = cls(lex=lex)
         v.strip_regex = [re.compile(r) for r in lex.cues.phrase_strip_regex]
+        v.neutral = sorted(lex.indicators.neutral_prefixes, key=len, reverse=True)
         words = list(lex.cues.region_words)
         for r in lex.regions.regions:
             words.append(r.name)
             words.extend(r.aliases)
         v.region_words = sorted(set(words), key=len, reverse=True)
         for ind in lex.indicators.indicators:
-            for a in [ind.zh, *ind.aliases]:
+            for a in lex.indicators.aliases_of(ind):
                 v.alias.setdefault(v.key(a), ind.id)
         return v
 
@@ -61,14 +78,14 @@ class Vocab:
         k = normalize(phrase)
         for r in self.strip_regex:
             k = r.sub("", k)
-        k = re.sub(r"[\s“”\"'‘’《》「」（）()【】·\-—]", "", k)
+        k = re.sub(r"[\s“”\"'‘’《》「」（）()【】·\-—_]", "", k)
         for w in self.region_words:
             if w in k and k != w:
                 k = k.replace(w, "")
         changed = True
         while changed and k:
             changed = False
-            for p in self.lex.indicators.neutral_prefixes:
+            for p in self.neutral:
                 if k.startswith(p) and len(k) > len(p) + 1:
                     k = k[len(p) :]
                     changed = True
@@ -101,6 +118,11 @@ class _Draft:
     verb: str | None = None
     baseline: Decimal | None = None
     distribute: list[str] | None = None
+    group: list[str] | None = None
+    stretch: Decimal | None = None
+    noun: str | None = None  # the thing a counted figure counts
+    noun_cut: str | None = None  # the same, as written before the next list item
+    years: int | None = None  # 五年增长30.8%: the figure covers that many years
     skip: bool = False
 
 
@@ -140,6 +162,35 @@ class Extractor:
         self.strip_prefix = sorted(cues.phrase_strip_prefix, key=len, reverse=True)
         self.to_verbs = sorted(cues.to_verbs, key=len, reverse=True)
         self.increase_verbs = [c.text for c in cues.measure_before if c.measure == "increase"]
+        self.task_verb_set = set(cues.task_verbs) | set(self.increase_verbs)
+        self.task_verb_only = set(cues.task_verbs) - set(self.increase_verbs)
+        self.stretch_cues = set(cues.stretch_cues)
+        self.bare_heads = set(cues.bare_heads) | set(cues.total_heads)
+        self.total_heads = set(cues.total_heads)
+        self.dependent = set(cues.dependent_words)
+        self.tail_verbs = tuple(cues.tail_verbs)
+        self.noun_heads = tuple(cues.shared_heads)
+        # bare heads completed from a lexicon alias whose front part the sentence names
+        self.head_index: dict[str, list[tuple[str, str]]] = {}
+        for ind in self.lex.indicators.indicators:
+            for a in self.lex.indicators.aliases_of(ind):
+                for h in self.bare_heads:
+                    if a.endswith(h) and len(a) > len(h):
+                        self.head_index.setdefault(h, []).append((a[: -len(h)], ind.id))
+        self.relative = [re.compile(r) for r in cues.relative_regex]
+        on = cues.figureless_goals
+        self.relational = [(re.compile(r.regex), r.measure) for r in cues.relational] if on else []
+        self.qualitative = [re.compile(r) for r in cues.qualitative] if on else []
+        self.zero = [re.compile(r) for r in cues.zero]
+        hints = [r.pattern for r, _ in self.relational] + [r.pattern for r in self.qualitative + self.zero]
+        hints = [re.sub(r"\(\?P<\w+>", "(", h) for h in hints]  # one pattern: no repeated group names
+        self.figureless_hint = re.compile("|".join(f"(?:{h})" for h in hints) or "(?!)")
+        self.cue_texts = tuple(
+            sorted({c.text for c in cues.measure_before} | set(cues.to_verbs), key=len, reverse=True)
+        )
+        self.noun_stops = tuple(cues.noun_after_stops)
+        self.split_words = cues.distribute_split
+        self.shared_heads = sorted(cues.shared_heads, key=len, reverse=True)
 
     # ------------------------------------------------------------ periods and kinds
 
@@ -156,6 +207,34 @@ class Extractor:
             if year - 10 <= y <= year + 1:
                 return Period(start=y, end=y)
         return base
+
+    def opening_period(self, opening: str, year: int) -> Period | None:
+        """The period a paragraph opens with; 今年 wins over a plan name (今年是“十五五”开局之年);
+        a look back over years right after (2025年是“十四五”收官之年。五年来，…) wins over the year."""
+        cues = self.lex.sections.period_cues
+        back = [c for c in [*cues, *self.lex.cues.opening_periods] if c.kind == "past_years" and c.text in opening]
+        ahead = [c for c in cues if c.kind == "next_years" and c.text in opening]
+        if back and not ahead:
+            n = back[0].years
+            return Period(start=year - n, end=year - 1)
+        text = opening[:14]
+        if not _YEAR_IN.search(text) and _YEAR_IN.search(opening[:18]):
+            text = opening[:18]  # 各位代表，刚刚过去的2025年，…
+        if _BASE_YEAR.search(text):
+            return None  # 从2020年的10.5万元…: a baseline year, not the paragraph's period
+        if not _YEAR_IN.search(text):
+            # a period cue the paragraph starts with wins over a plan name after it
+            # (过去一年，是实现“十四五”规划目标任务的关键一年)
+            for cue in cues:
+                if text.lstrip().startswith(cue.text):
+                    if cue.kind == "this_year":
+                        return Period(start=year, end=year)
+                    if cue.kind == "last_year":
+                        return Period(start=year - 1, end=year - 1)
+                    if cue.kind == "past_years":
+                        return Period(start=year - cue.years, end=year - 1)
+                    return Period(start=year, end=year + cue.years - 1)
+        return period_of_text(text, year, self.lex)
 
     @staticmethod
     def kind_of(role: str, period: Period, year: int) -> Kind | None:
@@ -185,10 +264,104 @@ class Extractor:
                 return raw[: -len(v)], "increase", v
         return raw, "level", None
 
-    def _noun_after(self, view: str, q: Quantity, clause_end: int) -> str:
+    def subjects(self, phrase: str) -> list[str]:
+        """The subjects a 分别/都 clause lists, each with the head noun they share.
+
+        城镇、农村居民人均可支配收入 -> 城镇居民人均可支配收入, 农村居民人均可支配收入;
+        城乡居民人均可支配收入 -> the same two (``distribute_split``);
+        对东盟、中东出口 -> 对东盟出口, 中东出口 (a ``shared_heads`` word).
+        """
+        parts = [p.strip() for p in _SPLIT_SUBJECTS.split(phrase) if p.strip()]
+        if not parts:
+            return []
+        if len(parts) == 1:
+            for word, repl in self.split_words.items():
+                i = parts[0].find(word)
+                if i >= 0:
+                    return [parts[0][:i] + r + parts[0][i + len(word) :] for r in repl]
+            return parts
+        last = parts[-1]
+        long_heads = tuple(h for h in self.shared_heads if len(h) >= 2)
+        head0 = next((h for h in long_heads if parts[0].endswith(h) and len(parts[0]) > len(h)), None)
+        if len(parts) == 2 and len(last) <= 3 and head0 and last.endswith(long_heads):
+            # 旅发大会带动游客人数和总花费: the second takes the first one's modifier
+            return [parts[0], parts[0][: -len(head0)] + last]
+        cut = min((i for i in (last.find(v) for v in self.tail_verbs) if i > 1), default=-1)
+        if cut > 1:
+            # 专项产业基金、新增能耗、新增工业用地支持民间投资项目比重: each with the shared tail
+            return [p + last[cut:] for p in parts[:-1]] + [last]
+        return [self._with_head(p, last) for p in parts[:-1]] + [last]
+
+    def _with_head(self, part: str, last: str) -> str:
+        if self.v.resolve(part).id is not None:
+            return part
+        # a lexicon indicator made of the part and the end of the last subject
+        for i in range(1, len(last) - 1):
+            if self.v.resolve(part + last[i:]).id is not None:
+                return part + last[i:]
+        # the part's own last word found in the last subject: 城镇居民 / 农村居民人均可支配收入
+        for k in range(min(len(part), 4), 1, -1):
+            j = last.find(part[-k:])
+            if 0 <= j and j + k < len(last):
+                return part + last[j + k :]
+        if part.endswith(tuple(self.shared_heads)):
+            return part
+        head = next((h for h in self.shared_heads if last.endswith(h) and len(h) < len(last)), None)
+        rest = last[len(part) :]
+        if len(part) <= 4 and len(rest) >= 2 and (part[-1] == last[len(part) - 1] or part[0] == last[0]):
+            # parallel words of one length: 食品、药品抽检合格率
+            return part + rest
+        if head:
+            return part + head
+        return part
+
+    def _share_of(self, view: str, q: Quantity, clause_end: int, bare: bool = False) -> str:
+        """The things a percentage is a share of when it stands in front of them (60%的城市…);
+        with ``bare``, also without 的 (90%以上村庄达到…)."""
         tail = view[q.end : clause_end]
-        tail = re.split(r"[、和及]", tail, maxsplit=1)[0] if len(tail) > 24 else tail
-        return tail.strip()[:_MAX_PHRASE]
+        if not (tail.startswith("的") or (bare and tail[:1] and _CJK.match(tail))) or re.search(r"\d", tail):
+            return ""
+        thing = tail.removeprefix("的").strip()
+        if thing.startswith(self.noun_stops) or thing.startswith(self.cue_texts):
+            return ""
+        return thing[:_MAX_PHRASE] if len(thing) >= 2 and _CJK.match(thing) else ""
+
+    def _complete_noun(self, view: str, noun: str, nxt: Quantity, end: int) -> str:
+        """新增2家千亿级、24家百亿级工业企业 -> 千亿级工业企业: a modifier takes the head of the
+        next item's thing."""
+        if len(noun) > 6 or noun.endswith(self.noun_heads):
+            return noun
+        other = _LIST_SEP.split(view[nxt.end : end], maxsplit=1)[0].strip()
+        j = other.find(noun[-1])
+        if (other[:1] == noun[:1] or len(noun) <= 4) and 0 <= j < len(other) - 2:
+            return noun + other[j + 1 :][:_MAX_PHRASE]
+        # 19个地级以上市和2个县被命名为…: both take the predicate of the second
+        k = min((i for i in (other.find(w) for w in self.lex.cues.shared_predicates) if i > 0), default=-1)
+        if k > 0:
+            return (noun + other[k:])[:_MAX_PHRASE]
+        return noun
+
+    def _modifies(self, between: str) -> bool:
+        """Is the text between a count and a later figure that figure's subject (…个学科达标率均为)?"""
+        between = between.strip()
+        if "、" in between or between.startswith(self.cue_texts):
+            return False
+        cue = next((c for c in self.cue_texts if between.endswith(c)), None)
+        if cue is None:
+            return False
+        rest, _ = _strip_suffixes(between[: -len(cue)], self.strip_suffix)
+        return len(rest) >= 2 and bool(_CJK.match(rest))
+
+    def _noun_after(self, view: str, q: Quantity, clause_end: int) -> str:
+        tail = _PAREN_AT_START.sub("", view[q.end : clause_end])  # 15万套（间）
+        tail = _LIST_SEP.split(tail, maxsplit=1)[0]
+        tail = _RANKING.sub("", tail)
+        if re.search(r"\d", tail):
+            tail = re.split(r"[和及与]", tail, maxsplit=1)[0]
+        tail = tail.strip()
+        if not tail or tail.startswith(self.noun_stops) or not _CJK.match(tail):
+            return ""
+        return tail[:_MAX_PHRASE]
 
     def drafts(self, view: str, sent_start: int, sent_end: int) -> list[_Draft]:
         sent = view[sent_start:sent_end]
@@ -218,34 +391,63 @@ class Extractor:
                 if view[i] in _HARD:
                     clause_end = i
                     break
+            clause_end_hard = clause_end
             # parallel items end at the 、 before the next figure of the clause
             later = [q2 for q2 in qs if q2.start > q.end and q2.before_start < clause_end]
+            if later and q.comparator in (">=", ">") and _SHORT_NOUN.fullmatch(view[q.end : later[0].before_start]):
+                continue  # 总投资10亿元以上项目102个: a threshold inside the subject
+            if q.unit_kind not in ("percent", "points", None) and any(
+                self._modifies(view[q.end : q2.before_start]) for q2 in later
+            ):
+                # 203个国考断面优良率和285个水功能区达标率均为100%: a count inside a subject
+                continue
             if later:
-                cut = view.rfind("、", q.end, later[0].before_start)
-                if cut >= 0:
-                    clause_end = cut
+                seg = view[q.end : later[0].before_start]
+                idx = max(_last_list_sep(seg), seg.rfind("和"), seg.rfind("及"))
+                if idx >= 0:
+                    clause_end = q.end + idx
             region_start = hard_start
             same_clause_prev = prev is not None and prev.q.end > hard_start
             if same_clause_prev and prev is not None:
                 region_start = prev.q.end
             raw = view[region_start : q.before_start]
-            soft = raw.rfind("、")
+            of_thing = raw.rstrip().endswith("的")
+            if same_clause_prev and prev is not None and prev.noun:
+                # 181项检验结果和300项检查结果: the first figure's thing is not the second's subject
+                lead_noun = raw.lstrip().removeprefix("的")
+                cut_noun = next((n for n in (prev.noun, prev.noun_cut) if n and lead_noun.startswith(n)), None)
+                if cut_noun:
+                    region_start += len(raw) - len(lead_noun) + len(cut_noun)
+                    raw = view[region_start : q.before_start]
+            soft = _last_list_sep(raw)
+            soft_split = soft >= 0 and same_clause_prev
             if soft >= 0 and same_clause_prev:
                 region_start = region_start + soft + 1
                 raw = raw[soft + 1 :]
             elif soft >= 0:
                 # parallel items: 新建50家…中心、80家…中心
                 tail_has_subject = bool(raw[soft + 1 :].strip())
-                if not tail_has_subject or re.search(r"\d", raw[:soft]):
+                figure_before = any(region_start <= q2.start < region_start + soft for q2 in qs)
+                if not tail_has_subject or figure_before:
                     region_start = region_start + soft + 1
                     raw = raw[soft + 1 :]
             clause_start = region_start if (same_clause_prev or "、" in view[hard_start:region_start]) else hard_start
+            # two thresholds: 增长5%、力争6% (the second is the stretch of the first)
+            if prev is not None and prev.stretch is None and q.unit == prev.q.unit:
+                gap = view[prev.q.end : q.before_start]
+                sep = gap[: len(gap) - len(gap.lstrip("、，, 　"))]
+                words, cue_measure, _ = self._measure(gap[len(sep) :])
+                if sep and words.strip() in self.stretch_cues and cue_measure in (prev.measure, "level"):
+                    prev.stretch = q.value
+                    prev.clause_end = max(prev.clause_end, q.end)
+                    continue
             # from-to: 从3.3%提高到3.8%
             if same_clause_prev and prev is not None:
-                between = raw.strip()
+                between = _YEAR_OF.sub("", raw.strip())
                 to = next((t for t in self.to_verbs if between == t or between == t + "了"), None)
-                pre = view[prev.clause_start : prev.q.before_start]
+                pre = _YEAR_OF.sub(lambda m: "\0" * len(m.group()), view[prev.clause_start : prev.q.before_start])
                 fw = max((pre.rfind(w) for w in self.lex.cues.from_words), default=-1)
+                pre = view[prev.clause_start : prev.q.before_start]
                 if to and fw >= 0:
                     prev.skip = True
                     d = _Draft(
@@ -260,51 +462,254 @@ class Extractor:
                     if not d.phrase.strip():
                         d.phrase = prev.phrase
                         d.rule = "figure.from_to.inherit"
+                    elif d.phrase.strip().startswith("占"):
+                        # 出口规模突破4万亿元，占全国份额从14%提升到15.5%: the share of the same thing
+                        owner = next((o for o in reversed(out) if o is not prev and not o.skip), None)
+                        if owner is not None:
+                            d.phrase = (owner.noun or owner.phrase) + d.phrase.strip()
                     out.append(d)
                     prev = d
                     continue
+            if any(r.search(raw) for r in self.relative):
+                # 高于全国0.7个百分点: a gap to another region, not a level
+                continue
             phrase, measure, verb = self._measure(raw)
+            if of_thing:
+                phrase, measure, verb = raw.rstrip()[:-1], "level", None  # 国家下达的90亿元…资金
+            if measure == "decline" and q.unit_kind == "points" and raw.rstrip().endswith("改善"):
+                measure = "increase"  # 优良天数比例改善2个百分点: an improvement in points is a rise
+            noun = self._noun_after(view, q, clause_end)
+            if noun.startswith(self.noun_stops):
+                noun = ""
+            noun_cut = noun
+            if noun and later and view[clause_end : clause_end + 1] in ("、", "和"):
+                noun = self._complete_noun(view, noun, later[0], clause_end_hard)
+            if verb and raw.rstrip().endswith(verb) and not noun and phrase.strip() and measure == "increase":
+                if verb in self.task_verb_only:
+                    # 其中用于项目建设1542亿元: 建设 belongs to the subject
+                    phrase, measure, verb = raw.rstrip(), "level", None
             phrase, removed = _strip_suffixes(phrase.strip(), self.strip_suffix)
             phrase = phrase.strip()
             phrase_clean = _strip_prefixes(phrase, self.strip_prefix)
+            span_of_years = _SPAN_OF_YEARS.search(phrase_clean)
+            years: int | None = None
+            if span_of_years and measure in ("growth", "decline", "increase"):
+                # 累计完成3.7万亿元，5年增长18.7%; 居民人均可支配收入五年增长30.8%
+                n = span_of_years.group()[:-1]
+                years = int(n) if n.isdigit() else int(cn2an.cn2an(n, "smart"))
+                phrase_clean = phrase_clean[: span_of_years.start()]
+                measure = {"growth": "cumulative_growth", "decline": "cumulative_decline"}.get(measure, measure)
             if measure == "level" and phrase_clean.startswith(tuple(self.increase_verbs)):
                 measure = "increase"
             rule = "figure.subject"
             distribute: list[str] | None = None
-            if removed & set(self.lex.cues.distribute_each) and phrase_clean:
-                group = [p for p in _SPLIT_SUBJECTS.split(phrase_clean) if p.strip()]
-                group_i = 0
-            if group and (
-                removed & set(self.lex.cues.distribute_each)
-                or (not phrase_clean and raw.strip() in ("和", "、", "及", "与", ""))
-            ):
+            listed = bool(same_clause_prev and prev is not None and raw.strip() in ("和", "、", "及", "与", ""))
+            if listed and prev is not None:
+                # 分别增长4.8%、6.2%: the second figure shares the first one's measure and bound
+                phrase_clean = ""
+                if measure == "level" and q.before_start == q.start:
+                    measure = prev.measure  # (新增1700公里、突破7000公里: a bound of its own is a level)
+                if q.comparator == "=" and prev.q.before_start < prev.q.start and prev.q.comparator != "=":
+                    q = replace(q, comparator=prev.q.comparator)
+            each = next((w for w in self.lex.cues.distribute_each if w in phrase_clean[1:-1]), None)
+            if each and not listed:
+                # 交通、能源、水利分别完成投资3252亿元、…: each subject with the predicate
+                subj, pred = phrase_clean.split(each, 1)
+                parts = self.subjects(subj)
+                if len(parts) > 1 and len(pred) <= 8:
+                    phrase_clean = subj
+                    removed = removed | {each}
+                    split_pred = pred
+                else:
+                    split_pred = ""
+            else:
+                split_pred = ""
+            if removed & set(self.lex.cues.distribute_each):
+                if phrase_clean:
+                    group = [p + split_pred for p in self.subjects(phrase_clean)]
+                group_i = 0  # 分别新增65家和30家，累计分别达到956家和561家: the same subjects again
+            if group and not phrase_clean and not listed and group_i >= len(group):
+                # 分别达6.9万元、3.4万元，增长4.2%、5.3%: the same subjects again
+                n_here = sum(1 for q2 in qs if q.start <= q2.start < clause_end_hard)
+                if n_here == len(group):
+                    group_i = 0
+                    listed = True
+            if group and (removed & set(self.lex.cues.distribute_each) or (not phrase_clean and listed)):
                 if group_i < len(group):
                     phrase_clean = group[group_i]
                     group_i += 1
                     rule = "figure.distribute_each"
+                    if prev is not None and listed:
+                        clause_start = prev.clause_start
                 elif not phrase_clean:
                     group = None
             elif removed & set(self.lex.cues.distribute_all) and phrase_clean:
-                parts = [p for p in _SPLIT_SUBJECTS.split(phrase_clean) if p.strip()]
+                parts = self.subjects(phrase_clean)
                 if len(parts) > 1:
                     distribute = parts
                     rule = "figure.distribute_all"
+                    if "实现" in removed and noun and q.unit_kind == "count":
+                        # 本科高校、高职院校、技师学院均实现21个地级以上市全覆盖
+                        distribute = [p + "实现" + noun for p in parts]
+            task_verb = verb if verb in self.task_verb_set else None
+            counted = bool(noun) and q.unit_kind in ("count", "length", "area") and not re.search(r"\d", noun)
+            if of_thing and noun and not counted and rule == "figure.subject":
+                # 用足用好国家下达的90亿元消费品以旧换新资金: the figure is the thing after it
+                phrase_clean = noun
+            elif (
+                not counted
+                and noun
+                and 0 < len(phrase_clean) <= 2
+                and rule == "figure.subject"
+                and self.v.resolve(phrase_clean).id is None
+                and not re.search(r"\d", noun)
+            ):
+                # 投入4.3亿元实施职业技能提升工程: a bare verb and what the figure went to
+                phrase_clean = (phrase_clean + noun)[:_MAX_PHRASE]
+            if counted and phrase_clean and rule == "figure.subject" and self.v.resolve(phrase_clean).id is None:
+                lead = _strip_prefixes(phrase_clean, self.strip_prefix)
+                if "实现" in removed and not task_verb:
+                    # 职业院校现代产业学院实现16个市全覆盖: the figure counts what is reached
+                    phrase_clean = phrase_clean + "实现" + noun
+                    rule = "figure.counted"
+                elif task_verb:
+                    # 为退役军人提供5万个就业岗位: the figure counts the thing after it; 示范区完成600
+                    # 平方公里设施智能化部署: a size keeps the subject
+                    phrase_clean = task_verb + noun if q.unit_kind == "count" else phrase_clean + task_verb + noun
+                    measure = "increase"
+                    rule = "figure.task"
+                elif "、" in lead and lead.rsplit("、", 1)[1] in self.dependent:
+                    # 实施学前一年免费教育政策、惠及168万名儿童
+                    phrase_clean = (lead.replace("、", "") + noun)[-_MAX_PHRASE:]
+                    rule = "figure.counted"
+                elif (
+                    of_thing
+                    or "、" in lead
+                    or lead.endswith(tuple(self.lex.cues.enumeration_end))
+                    or lead in self.lex.cues.lead_verbs
+                    or lead in self.v.region_words
+                ):
+                    # 桑龙、城龙、醴娄等7条高速公路建成通车; 推动16个县…; 开工长深高速改扩建等2个项目
+                    starts = next((v for v in self.task_verbs if lead.startswith(v) and lead != v), "")
+                    phrase_clean = starts + noun
+                    rule = "figure.counted"
+                elif noun.startswith(tuple(self.lex.cues.predicate_starts)):
+                    # 团洲垸蓄滞洪区2.1万余人进行迁建: the subject, then what the counted did
+                    phrase_clean = lead + noun
+                    rule = "figure.counted"
+                elif len(lead) <= 4 and not lead.endswith(self.noun_heads):
+                    # 优化242条公交线路, 成功应对22轮强降水: a short verb and the thing it counts
+                    phrase_clean = lead + noun
+                    rule = "figure.counted"
+                else:
+                    # 自贸试验区累计15项改革成果在全国推广; 先行示范区47项经验: the subject's things
+                    phrase_clean = (lead + noun)[:_MAX_PHRASE]
+                    rule = "figure.counted"
+                    if "累计" in removed and measure == "level":
+                        measure = "cumulative"
+            of_after = self._share_of(view, q, clause_end) if q.unit_kind not in ("percent", "points") else ""
+            if phrase_clean and of_after and rule == "figure.subject":
+                # 完成涉及4万户的村庄改造: the figure measures the thing after 的
+                phrase_clean = (phrase_clean + of_after)[:_MAX_PHRASE]
+            if (
+                not phrase_clean
+                and q.unit_kind == "percent"
+                and not listed
+                and self._share_of(view, q, clause_end, True)
+            ):
+                # 90%以上村庄达到干净整洁村标准: a share of the things named after it
+                phrase_clean = self._share_of(view, q, clause_end, True)
+                measure = "share"
+                rule = "figure.share_of"
             if not phrase_clean:
-                noun = self._noun_after(view, q, clause_end)
-                if verb is None and prev is not None and prev.verb and same_or_next(prev, hard_start):
+                if (
+                    verb is None
+                    and prev is not None
+                    and prev.verb
+                    and same_or_next(prev, hard_start)
+                    and raw.strip() in ("", "和", "、", "及", "与")
+                ):
                     verb = prev.verb
-                if verb and noun and not noun.startswith(("的", "以上", "左右")):
+                if verb and noun:
                     phrase_clean = verb + noun
                     measure = "increase"
                     rule = "figure.task"
+                elif q.unit_kind == "percent" and self._share_of(view, q, clause_end):
+                    # 60%的城市污水处理厂完成提标改造; 三分之二的公园实现无界融通
+                    phrase_clean = self._share_of(view, q, clause_end)
+                    measure = "share"
+                    rule = "figure.share_of"
+                elif counted and (not listed or (prev is not None and prev.rule == "figure.counted")):
+                    # 181项检验结果实现互认共享
+                    phrase_clean = noun
+                    rule = "figure.counted"
                 elif prev is not None and not noun:
                     phrase_clean = prev.phrase
                     rule = "figure.inherit"
+                    if "累计" in removed or raw.strip().startswith("累计"):
+                        # 新增1个省级境外经贸合作区、累计达8个: the total of the same things
+                        phrase_clean = _strip_prefixes(phrase_clean, self.increase_verbs + self.task_verbs)
+                        measure = "cumulative" if measure == "level" else measure
                     if measure == "level" and prev.measure == "level" and q.unit != prev.q.unit:
                         measure = "level"
                 else:
                     prev = None
                     continue
+            if (
+                prev is not None
+                and rule == "figure.subject"
+                and phrase_clean in self.bare_heads
+                and same_or_next(prev, hard_start)
+            ):
+                # 粮食播种面积1.1亿亩、产量825亿斤以上: 产量 of the same thing
+                for k in (4, 3, 2):
+                    cand = prev.phrase[:k] + phrase_clean
+                    if self.v.resolve(cand).id is not None:
+                        phrase_clean = cand
+                        break
+                else:
+                    if phrase_clean in self.total_heads and prev.phrase:
+                        # 新结对国际友好城市4对、总数达110对: the total of the same things
+                        phrase_clean = _strip_prefixes(prev.phrase, self.task_verbs) + phrase_clean
+            if (
+                prev is not None
+                and rule == "figure.subject"
+                and soft_split
+                and measure == "level"
+                and q.unit_kind == "count"
+                and not phrase_clean.startswith(tuple(self.task_verbs))
+            ):
+                # 新建国家现代农业产业园2个、产业集群1个: the verb holds for the whole list
+                lead_verb = next((v for v in self.task_verbs if prev.phrase.startswith(v)), None)
+                if lead_verb and self.v.resolve(phrase_clean).id is None:
+                    phrase_clean = lead_verb + phrase_clean
+                    measure = prev.measure
+            if rule == "figure.subject" and phrase_clean in self.bare_heads and self.v.resolve(phrase_clean).id is None:
+                # 推动新能源汽车产业提质扩量…，力争产量突破120万辆: the sentence names the thing
+                before = view[sent_start : q.before_start]
+                hits = {i for front, i in self.head_index.get(phrase_clean, []) if front in before}
+                if len(hits) == 1:
+                    ind = self.lex.indicators.by_id(hits.pop())
+                    if ind is not None:
+                        phrase_clean = ind.zh
+            if prev is not None and rule in ("figure.subject", "figure.counted") and not listed:
+                base = prev.noun or prev.phrase
+                if phrase_clean in self.dependent and base and rule == "figure.subject":
+                    # 119家公共文化场馆延时错时开放，惠及5900万人次: what the figure before did
+                    phrase_clean = (prev.phrase + phrase_clean)[-_MAX_PHRASE:]
+                elif phrase_clean.startswith("占") and base and rule == "figure.subject":
+                    # 出口规模突破4万亿元，占全国份额…: the share of the same thing
+                    phrase_clean = base + phrase_clean
+                elif (
+                    raw.lstrip().startswith("其中")
+                    and base
+                    and (phrase_clean or noun)
+                    and prev.q.unit_kind == q.unit_kind
+                ):
+                    if rule == "figure.counted":
+                        phrase_clean = noun
+                    # 累计推出259项制度创新成果，其中56项为全国首创
+                    phrase_clean = base + "中" + (phrase_clean or noun)
             if len(phrase_clean) > _MAX_PHRASE:
                 phrase_clean = phrase_clean[-_MAX_PHRASE:]
             d = _Draft(
@@ -316,11 +721,25 @@ class Extractor:
                 rule=rule,
                 verb=verb,
                 distribute=distribute,
+                years=years,
             )
+            if rule == "figure.distribute_each":
+                d.group = group
+            if rule in ("figure.counted", "figure.task"):
+                d.noun = noun
+                d.noun_cut = noun_cut
+            elif rule == "figure.share_of":
+                d.noun = phrase_clean
             if rule == "figure.inherit" and prev is not None:
                 d.clause_start = prev.clause_start
+                if listed and measure == "level" and q.before_start == q.start:
+                    d.measure = prev.measure
             out.append(d)
             prev = d
+        for d in out:
+            if d.rule == "figure.distribute_each" and d.group and sum(1 for d2 in out if d2.group is d.group) == 1:
+                # 国家现代农业产业园、优势特色产业集群分别增加2个: each grew by 2
+                d.distribute = d.group
         return [d for d in out if not d.skip]
 
     # ------------------------------------------------------------ the stage
@@ -341,7 +760,7 @@ class Extractor:
             root = next((s.start for s in sections if s.level == 1 and s.start <= p_start < s.end), None)
             if root != para_root:
                 para_root, para_period = root, None
-            opening = opening_period(para, doc.year, self.lex)
+            opening = self.opening_period(strip_vocative(para)[:_OPENING], doc.year)
             if opening is not None:
                 para_period = opening
             base = para_period or sec.period or Period(start=doc.year, end=doc.year)
@@ -350,18 +769,140 @@ class Extractor:
                 sent = view[s_start:s_end]
                 if m.start() > 0 and (turn := turn_period(sent, doc.year, self.lex)) is not None:
                     base = para_period = turn  # 。五年来，… : the rest of the paragraph and what follows
-                if not re.search(r"\d|[一二三四五六七八九十]个百分点|倍", sent):
+                has_figure = bool(_MAY_HOLD_FIGURE.search(sent))
+                if not has_figure and not self.figureless_hint.search(sent):
                     continue
                 period = self.sentence_period(sent, base, doc.year) or base
                 kind = self.kind_of(sec.role, period, doc.year)
                 if kind is None:
                     continue
+                if kind == "goal":
+                    out.extend(self.figureless(doc, view, s_start, s_end, period, sec, seen))
+                if not has_figure:
+                    continue
                 for d in self.drafts(view, s_start, s_end):
+                    per = period
+                    if d.years and 1 < d.years <= 10:
+                        per = (
+                            Period(start=period.end - d.years + 1, end=period.end)
+                            if kind == "outcome"
+                            else Period(start=period.start, end=period.start + d.years - 1)
+                        )
                     for phrase in d.distribute or [d.phrase]:
-                        st = self._statement(doc, d, phrase, kind, period, sec, seen)
+                        st = self._statement(doc, d, phrase, kind, per, sec, seen)
                         if st is not None:
                             out.append(st)
         return out
+
+    def figureless(
+        self, doc: Document, view: str, s_start: int, s_end: int, period: Period, sec: Section, seen: dict[str, int]
+    ) -> list[Statement]:
+        """Goals without a figure: relational (居民收入增长与经济增长同步), qualitative
+        (劣V类水体全面消除) and zero targets (原生生活垃圾零填埋), from the cue patterns in cues.yaml."""
+        sent = view[s_start:s_end]
+        out: list[Statement] = []
+        taken: list[tuple[int, int]] = []
+
+        def free(a: int, b: int) -> bool:
+            return all(b <= x or a >= y for x, y in taken)
+
+        for rx, measure in self.relational:
+            for m in rx.finditer(sent):
+                subj = self.v.resolve(_strip_prefixes(m["subject"], self.strip_prefix))
+                ref = self.v.resolve(m["reference"])
+                if subj.id is None or ref.id is None or subj.id == ref.id or not free(m.start(), m.end()):
+                    continue
+                taken.append((m.start(), m.end()))
+                out.append(
+                    self._bare(
+                        doc,
+                        s_start + m.start(),
+                        s_start + m.end(),
+                        subj,
+                        period,
+                        sec,
+                        seen,
+                        rule="relational",
+                        measure=measure,
+                        relation=ref.key,
+                    )
+                )
+        for rx in self.zero:
+            for m in rx.finditer(sent):
+                if not free(m.start(), m.end()):
+                    continue
+                ind = self.v.resolve(m["subject"] + m["what"])
+                taken.append((m.start(), m.end()))
+                out.append(
+                    self._bare(
+                        doc,
+                        s_start + m.start(),
+                        s_start + m.end(),
+                        ind,
+                        period,
+                        sec,
+                        seen,
+                        rule="figure.zero",
+                        measure="level",
+                        value=Decimal(0),
+                    )
+                )
+        for rx in self.qualitative:
+            for m in rx.finditer(sent):
+                if not free(m.start(), m.end()):
+                    continue
+                ind = self.v.resolve(m["subject"])
+                taken.append((m.start(), m.end()))
+                out.append(
+                    self._bare(
+                        doc,
+                        s_start + m.start(),
+                        s_start + m.end(),
+                        ind,
+                        period,
+                        sec,
+                        seen,
+                        rule="qualitative",
+                        measure="level",
+                    )
+                )
+        return out
+
+    def _bare(
+        self,
+        doc: Document,
+        start: int,
+        end: int,
+        ind: IndicatorRef,
+        period: Period,
+        sec: Section,
+        seen: dict[str, int],
+        *,
+        rule: str,
+        measure: str,
+        relation: str | None = None,
+        value: Decimal | None = None,
+    ) -> Statement:
+        quote = doc.text[start:end]
+        base = f"{doc.region.name}|{doc.year}|goal|{ind.key}|{measure}|{quote}|{value}"
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        return Statement(
+            key=hashlib.sha1(f"{base}|{n}".encode()).hexdigest()[:16],
+            kind="goal",
+            indicator=ind,
+            quote=quote,
+            span=Span(start=start, end=end),
+            value=value,
+            comparator="none" if value is None else "=",
+            measure=measure,
+            period=period,
+            relation=relation,
+            rule=rule,
+            section=sec.heading,
+            region=doc.region.name,
+            report_year=doc.year,
+        )
 
     def _statement(
         self,
@@ -384,6 +925,8 @@ class Extractor:
         measure = d.measure
         if q.unit == "百分点" and measure in ("level", "growth"):
             measure = "increase"
+        if q.unit_kind == "percent" and measure == "increase" and d.rule != "figure.task":
+            measure = "growth"  # 标准提高84%: a rate of growth
         start, end = d.clause_start, d.clause_end
         text = doc.text
         while start < end and text[start].isspace():
@@ -407,6 +950,7 @@ class Extractor:
             value=q.value,
             value_high=q.value_high,
             baseline=d.baseline,
+            stretch=d.stretch,
             unit=q.unit,
             comparator=q.comparator,  # type: ignore[arg-type]
             measure=measure,
@@ -416,6 +960,20 @@ class Extractor:
             region=doc.region.name,
             report_year=doc.year,
         )
+
+
+def _last_list_sep(raw: str) -> int:
+    """The last 、 of ``raw`` that is not inside brackets (县（市、区）), or -1."""
+    depth = 0
+    for i in range(len(raw) - 1, -1, -1):
+        ch = raw[i]
+        if ch in "）)":
+            depth += 1
+        elif ch in "（(":
+            depth = max(0, depth - 1)
+        elif ch == "、" and depth == 0:
+            return i
+    return -1
 
 
 def same_or_next(prev: _Draft, hard_start: int) -> bool:

@@ -24,6 +24,7 @@ _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_NUM = rf"[{_CN_DIGITS}十百千]+(?:点[{_CN_DIGITS}]+)?"
 _DASH = r"(?:-|－|—|–|~|～|至|到)"
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _QUOTES = {"“": "”", '"': '"', "《": "》", "「": "」", "‘": "’"}
 
 
@@ -62,7 +63,14 @@ class Grammar:
             rf"(?:(?P<unit1>{units})?(?P<dash>{_DASH})(?P<num2>{_NUM})(?P<mult2>{mult})?)?"
             rf"(?P<unit>{units})?(?P<after>{after})?"
         )
-        self.fraction = re.compile(rf"(?P<den>[{_CN_DIGITS}十百]+)分之(?P<num>[{_CN_DIGITS}十]+)")
+        self.fraction = re.compile(rf"(?P<den>[{_CN_DIGITS}十百千万]+)分之(?P<num>[{_CN_DIGITS}十]+)")
+        self.words = {w.text: w for w in lex.units.word_figures}
+        self.word_units = {w.text: self.units[w.unit] for w in lex.units.word_figures}
+        self.word_pattern = re.compile(
+            rf"(?:(?P<frac>{self.fraction.pattern})|(?<![\d.])(?P<anum>\d{{1,3}})/(?P<aden>\d{{1,4}})(?![\d.])"
+            rf"|(?P<word>{_alt(list(self.words)) or '(?!)'})"
+            rf"|(?<=[破超过上])(?P<bare>[千百]?(?:万亿|亿|万))(?P<bunit>{units}))(?P<after>{after})?"
+        )
         nf = lex.nonfigures
         self.nf_before = sorted(nf.before, key=len, reverse=True)
         self.nf_after = sorted(nf.after, key=len, reverse=True)
@@ -126,8 +134,20 @@ def find_quantities(text: str, g: Grammar | None = None) -> list[Quantity]:
                 continue
         if prev and (prev.isdigit() or prev == "." or (prev.isascii() and prev.isalpha())):
             continue
+        if prev == "/" and s >= 2 and text[s - 2].isdigit():
+            continue  # the denominator of 1/10
+        if nxt == "/" and not m["unit"] and text[e + 1 : e + 2].isdigit():
+            continue  # 1/10: a fraction, read by _word_figures
         if nxt and nxt.isascii() and nxt.isalpha() and not m["unit"]:
             continue
+        if (
+            m["unit"]
+            and g.units[m["unit"]].kind not in ("percent", "points")
+            and text[e : e + 1] == "的"
+            and _CJK_CHAR.match(text[e + 1 : e + 2])
+            and (m["after"] or any(text.endswith(c.text, 0, s) for c in g.before_cmp))
+        ):
+            continue  # 预增产值过10亿元的重大增长点: a threshold describing the thing after it
         if _rejected(text, s, m.end("num"), e, m, g, quoted):
             continue
         value = _number(num)
@@ -173,6 +193,68 @@ def find_quantities(text: str, g: Grammar | None = None) -> list[Quantity]:
                 value_high=exact(value_high) if value_high is not None else None,
                 unit=unit.canonical if unit else None,
                 unit_kind=unit.kind if unit else None,
+                comparator=comparator,
+                before_start=before_start,
+            )
+        )
+    if any(w in text for w in g.words) or "分之" in text or "/" in text or "万" in text or "亿" in text:
+        taken = [(q.start, q.end) for q in out]
+        extra = [q for q in _word_figures(text, g, quoted) if all(q.end <= a or q.start >= b for a, b in taken)]
+        out = sorted(out + extra, key=lambda q: q.start)
+    return out
+
+
+def _word_figures(text: str, g: Grammar, quoted: list[tuple[int, int]]) -> list[Quantity]:
+    """Fractions (三分之二 -> 66.67%) and word figures (翻一番 -> 2倍, 过半 -> >50%)."""
+    out: list[Quantity] = []
+    pct = next((u for u in g.units.values() if u.kind == "percent"), None)
+    for m in g.word_pattern.finditer(text):
+        s, e = m.start(), m.end()
+        if any(qs < s < qe and qe - qs - 1 <= g.lex.nonfigures.quoted_max for qs, qe in quoted):
+            continue
+        if m["frac"] or m["anum"]:
+            den_v: Decimal | None
+            num_v: Decimal | None
+            if m["anum"]:
+                den_v, num_v = Decimal(m["aden"]), Decimal(m["anum"])
+            else:
+                den_v, num_v = _cn_value(m["den"]), _cn_value(m["num"])
+            if not den_v or num_v is None:
+                continue
+            den, num = den_v, num_v
+            if num > den or pct is None:
+                continue
+            value = (num * 100 / den).quantize(Decimal("0.01")) if (num * 100) % den else num * 100 / den
+            unit, comparator = pct, "="
+        elif m["bare"]:
+            # 首次突破万亿元: a step named without a number is one of it
+            if text[e : e + 1] == "的" or _CJK_CHAR.match(text[e : e + 1]):
+                continue  # 成为第3个地区生产总值超千亿元镇: a threshold describing the town
+            one = _cn_value("一" + m["bare"])
+            if one is None:
+                continue
+            value, unit, comparator = one, g.units[m["bunit"]], "="
+        else:
+            w = g.words[m["word"]]
+            value, unit, comparator = w.value, g.word_units[w.text], w.comparator
+        if m["after"]:
+            comparator = g.after_cmp[m["after"]]
+        before_start = s
+        for cue in g.before_cmp:
+            if text.endswith(cue.text, 0, s):
+                if comparator == "=":
+                    comparator = cue.comparator
+                before_start = s - len(cue.text)
+                break
+        out.append(
+            Quantity(
+                start=s,
+                end=e,
+                text=text[s:e],
+                value=exact(value),
+                value_high=None,
+                unit=unit.canonical,
+                unit_kind=unit.kind,
                 comparator=comparator,
                 before_start=before_start,
             )

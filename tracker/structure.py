@@ -182,10 +182,14 @@ def period_of_text(text: str, report_year: int, lex: Lexicon | None = None) -> P
     return min(found, key=lambda f: (f[0], f[1]))[2]
 
 
+def strip_vocative(paragraph: str) -> str:
+    """The paragraph without a leading address to the deputies (各位代表！)."""
+    return _VOCATIVE.sub("", paragraph.strip(), count=1)
+
+
 def opening_period(paragraph: str, report_year: int, lex: Lexicon | None = None) -> Period | None:
     """The period a paragraph's opening names (过去一年，… / “十四五”时期… / 各位代表！五年来…)."""
-    s = _VOCATIVE.sub("", paragraph.strip(), count=1)
-    return period_of_text(s[:_OPENING_CHARS], report_year, lex)
+    return period_of_text(strip_vocative(paragraph)[:_OPENING_CHARS], report_year, lex)
 
 
 _LEAD_PUNCT = re.compile(r"^[\s—\-–“”\"‘’「」『』]+")

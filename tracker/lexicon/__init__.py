@@ -54,9 +54,19 @@ class Unit(Strict):
     ]
 
 
+class WordFigure(Strict):
+    """A figure written as a word: 翻一番 (2倍), 一半 (50%), 过半 (more than 50%)."""
+
+    text: str
+    value: Decimal
+    unit: str
+    comparator: Comparator = "="
+
+
 class Units(Strict):
     multipliers: list[Multiplier]
     units: list[Unit]
+    word_figures: list[WordFigure] = []
 
     def unit(self, text: str) -> Unit:
         for u in self.units:
@@ -89,6 +99,17 @@ class MeasureCue(Strict):
     measure: str
 
 
+class PeriodCue(Strict):
+    text: str
+    kind: Literal["past_years", "next_years", "last_year", "this_year", "plan_start"]
+    years: int = 1
+
+
+class RelationalCue(Strict):
+    regex: str  # named groups: subject, reference
+    measure: str
+
+
 class Cues(Strict):
     measure_before: list[MeasureCue]
     task_verbs: list[str]
@@ -103,12 +124,23 @@ class Cues(Strict):
     from_words: list[str]
     to_verbs: list[str]
     stretch_cues: list[str]
-
-
-class PeriodCue(Strict):
-    text: str
-    kind: Literal["past_years", "next_years", "last_year", "this_year", "plan_start"]
-    years: int = 1
+    noun_after_stops: list[str] = []
+    distribute_split: dict[str, list[str]] = {}
+    shared_heads: list[str] = []
+    enumeration_end: list[str] = []
+    lead_verbs: list[str] = []
+    relative_regex: list[str] = []
+    bare_heads: list[str] = []
+    total_heads: list[str] = []
+    predicate_starts: list[str] = []
+    dependent_words: list[str] = []
+    tail_verbs: list[str] = []
+    shared_predicates: list[str] = []
+    opening_periods: list[PeriodCue] = []
+    figureless_goals: bool = False
+    relational: list[RelationalCue] = []
+    qualitative: list[str] = []
+    zero: list[str] = []
 
 
 class PlanPeriod(Strict):
@@ -141,6 +173,7 @@ class Indicator(Strict):
 
 class Indicators(Strict):
     neutral_prefixes: list[str]
+    extra_aliases: dict[str, list[str]] = {}
     indicators: list[Indicator]
 
     @model_validator(mode="after")
@@ -150,16 +183,23 @@ class Indicators(Strict):
         if dup:
             raise ValueError(f"duplicate indicator ids: {sorted(dup)}")
         known = set(ids)
+        unknown = sorted(set(self.extra_aliases) - known)
+        if unknown:
+            raise ValueError(f"extra_aliases for undefined indicators: {unknown}")
         seen: dict[str, str] = {}
         for ind in self.indicators:
             for rel in ind.related:
                 if rel.id not in known:
                     raise ValueError(f"indicator {ind.id}: related id {rel.id!r} is not defined")
-            for alias in [ind.zh, *ind.aliases]:
+            for alias in self.aliases_of(ind):
                 if alias in seen and seen[alias] != ind.id:
                     raise ValueError(f"alias {alias!r} is used by both {seen[alias]} and {ind.id}")
                 seen[alias] = ind.id
         return self
+
+    def aliases_of(self, ind: Indicator) -> list[str]:
+        """The Chinese name, the aliases and the extra aliases of ``ind``."""
+        return [ind.zh, *ind.aliases, *self.extra_aliases.get(ind.id, [])]
 
     def by_id(self, ind_id: str) -> Indicator | None:
         for ind in self.indicators:
