@@ -89,6 +89,9 @@ def expected(e: dict[str, Any], s: Statement) -> dict[str, Any]:
 def check(case: dict[str, Any]) -> None:
     full, sts = run_sentence(case["text"], case["role"], case["year"], case.get("period"))
     want = case.get("expect") or []
+    if not any(e.get("rule") in ("relational", "qualitative") for e in want):
+        # the tables list figures; goals without a figure have their own tests
+        sts = [s for s in sts if s.value is not None or s.kind != "goal"]
     got = [summary(s) for s in sts]
     assert len(sts) == len(want), f"{len(sts)} statements, want {len(want)}: {got}"
     for e, s in zip(want, sts, strict=True):

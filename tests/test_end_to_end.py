@@ -39,8 +39,11 @@ def test_rd_goal_met_by_the_2024_report(built: tuple[Path, str, dict]) -> None:
     sh18 = _doc(ex, "shanghai-2018.txt")
     sh24 = _doc(ex, "shanghai-2024.txt")
     goal = next(
-        s for s in ex["statements"]
-        if s["document"] == sh18 and s["kind"] == "goal" and s["indicator"]["id"] == "rd_intensity"
+        s
+        for s in ex["statements"]
+        if s["document"] == sh18
+        and s["kind"] == "goal"
+        and s["indicator"]["id"] == "rd_intensity"
         and s["period"] == {"start": 2018, "end": 2022}
     )
     assert goal["value"] == 4 and goal["comparator"] == ">=" and goal["unit"] == "%"
@@ -55,26 +58,27 @@ def test_rd_goal_met_by_the_2024_report(built: tuple[Path, str, dict]) -> None:
 def test_spans_point_into_the_source(built: tuple[Path, str, dict]) -> None:
     _, _, ex = built
     texts = {d["id"]: (REPORTS / d["source"]).read_text("utf-8") for d in ex["documents"]}
-    for s in ex["statements"]:
-        assert texts[s["document"]][s["span"]["start"]:s["span"]["end"]] == s["quote"]
+    for s in ex["statements"] + ex["figureless_goals"]:
+        assert texts[s["document"]][s["span"]["start"] : s["span"]["end"]] == s["quote"]
 
 
 def test_district_figures_never_evidence_the_city(built: tuple[Path, str, dict]) -> None:
     _, _, ex = built
     region = {d["id"]: d["region"] for d in ex["documents"]}
-    by_id = {s["id"]: s for s in ex["statements"]}
+    by_id = {s["id"]: s for s in ex["statements"] + ex["figureless_goals"]}
     for m in ex["matches"]:
         assert region[by_id[m["goal"]]["document"]] == region[by_id[m["outcome"]]["document"]]
     pudong = _doc(ex, "pudong-2024.txt")
-    assert all(by_id[m["outcome"]]["document"] != pudong for m in ex["matches"]
-               if by_id[m["goal"]]["document"] != pudong)
+    assert all(
+        by_id[m["outcome"]]["document"] != pudong for m in ex["matches"] if by_id[m["goal"]]["document"] != pudong
+    )
 
 
 def test_scorecard_shows_the_rd_goal_met_with_its_evidence(built: tuple[Path, str, dict]) -> None:
     tmp, _, ex = built
     sh18 = _doc(ex, "shanghai-2018.txt")[1:]
     html = (tmp / "site" / "report" / f"{sh18}.html").read_text("utf-8")
-    row = html[html.index("全社会研发经费支出相当于全市生产总值的比例达到4%以上"):]
+    row = html[html.index("全社会研发经费支出相当于全市生产总值的比例达到4%以上") :]
     row = row[: row.index("</tr>")]
     assert "全社会研发经费支出相当于全市生产总值的比例达到4.4%左右" in row
     assert 'class="badge met"' in row
@@ -100,7 +104,7 @@ def test_csv_export_has_a_bom_and_one_row_per_goal(built: tuple[Path, str, dict]
     raw = (tmp / "goals.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").splitlines()
-    assert len(lines) - 1 == sum(1 for s in ex["statements"] if s["kind"] == "goal")
+    assert len(lines) - 1 == sum(1 for s in ex["statements"] + ex["figureless_goals"] if s["kind"] == "goal")
 
 
 def test_errors_are_one_line(tmp_path: Path) -> None:
@@ -118,3 +122,12 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
 def test_every_command_has_help(cmd: list[str]) -> None:
     p = tracker(*cmd, "--help")
     assert p.returncode == 0 and "Usage:" in p.stdout
+
+
+def test_goals_without_a_figure_are_exported_apart(built: tuple[Path, str, dict]) -> None:
+    _, _, ex = built
+    assert all(s["value"] is not None or s["kind"] == "outcome" for s in ex["statements"])
+    rel = [s for s in ex["figureless_goals"] if s["rule"] == "relational"]
+    assert rel and all(s["value"] is None and s["comparator"] == "none" and s["relation"] for s in rel)
+    status = {g["goal"]: g["status"] for g in ex["goal_status"]}
+    assert all(s["id"] in status for s in ex["figureless_goals"])

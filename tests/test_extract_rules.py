@@ -88,9 +88,12 @@ def test_figureless_goals_only_in_goal_sections(figureless: Lexicon) -> None:
     assert sts == []
 
 
-def test_figureless_goals_are_off_by_default() -> None:
+def test_figureless_goals_are_kept_without_a_figure() -> None:
     _, sts = run("居民收入增长与经济增长同步，劣V类水体全面消除")
-    assert sts == []
+    assert [(s.rule, s.value, s.comparator, s.relation) for s in sts] == [
+        ("relational", None, "none", "gdp"),
+        ("qualitative", None, "none", None),
+    ]
 
 
 def test_zero_target_is_a_figure() -> None:

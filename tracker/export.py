@@ -95,6 +95,7 @@ class Export(_M):
     schema_: str
     documents: list[ExportDocument]
     statements: list[ExportStatement]
+    figureless_goals: list[ExportStatement]  # relational and qualitative goals (value null)
     matches: list[ExportMatch]
     goal_status: list[ExportGoalStatus]
 
@@ -110,7 +111,42 @@ def num(d: Decimal | None) -> int | float | None:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
+def _figureless(st: Statement) -> bool:
+    """A goal without a figure (relational, qualitative): exported apart from the figure statements."""
+    return st.kind == "goal" and st.value is None
+
+
+def _statement(rid: int, doc_id: int, st: Statement) -> ExportStatement:
+    return ExportStatement(
+        id=f"s{rid}",
+        key=st.key,
+        document=f"d{doc_id}",
+        kind=st.kind,
+        indicator=ExportIndicator(id=st.indicator.id, name=st.indicator.name, key=st.indicator.key),
+        quote=st.quote,
+        span=ExportSpan(start=st.span.start, end=st.span.end),
+        value=num(st.value),
+        value_high=num(st.value_high),
+        stretch=num(st.stretch),
+        baseline=num(st.baseline),
+        unit=st.unit,
+        comparator=st.comparator,
+        measure=st.measure,
+        period=ExportPeriod(start=st.period.start, end=st.period.end),
+        relation=st.relation,
+        rule=st.rule,
+        section=st.section,
+    )
+
+
 def build_export(engine: Engine) -> Export:
+    """Everything in the database as ``tracker.export/1``.
+
+    ``statements`` holds every statement with a figure (and outcomes); goals without a
+    figure (relational: 居民收入增长与经济增长同步; qualitative: 劣V类水体全面消除) are under
+    ``figureless_goals`` in the same shape, with ``value: null``. Match and status ids
+    point into either list.
+    """
     docs = store.documents(engine)
     rows = store.statements(engine)
     sid = {st.key: f"s{rid}" for rid, _, st in rows}
@@ -135,29 +171,8 @@ def build_export(engine: Engine) -> Export:
             )
             for i, d in docs
         ],
-        statements=[
-            ExportStatement(
-                id=f"s{rid}",
-                key=st.key,
-                document=f"d{doc_id}",
-                kind=st.kind,
-                indicator=ExportIndicator(id=st.indicator.id, name=st.indicator.name, key=st.indicator.key),
-                quote=st.quote,
-                span=ExportSpan(start=st.span.start, end=st.span.end),
-                value=num(st.value),
-                value_high=num(st.value_high),
-                stretch=num(st.stretch),
-                baseline=num(st.baseline),
-                unit=st.unit,
-                comparator=st.comparator,
-                measure=st.measure,
-                period=ExportPeriod(start=st.period.start, end=st.period.end),
-                relation=st.relation,
-                rule=st.rule,
-                section=st.section,
-            )
-            for rid, doc_id, st in rows
-        ],
+        statements=[_statement(rid, doc_id, st) for rid, doc_id, st in rows if not _figureless(st)],
+        figureless_goals=[_statement(rid, doc_id, st) for rid, doc_id, st in rows if _figureless(st)],
         matches=[
             ExportMatch(
                 goal=sid[m.goal],
