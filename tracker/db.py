@@ -22,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
 )
@@ -124,6 +125,34 @@ class MatchRow(Base):
     flags: Mapped[list[str]] = mapped_column(JSON)
     reason_zh: Mapped[str] = mapped_column(Text)
     reason_en: Mapped[str] = mapped_column(Text)
+
+
+class ReviewRow(Base):
+    """One reviewer's decision about one goal: append-only, never updated or deleted.
+
+    ``goal_key`` is the goal statement's content key (not a row id), so re-extraction and
+    ``run --replace`` keep the review attached. ``version`` counts the decisions about a goal
+    (1, 2, …); the unique constraint on (goal_key, version) is the optimistic lock: of two
+    reviewers deciding from the same version, the later one fails instead of being lost.
+    ``goal_*`` is a snapshot of the goal, so a review whose statement disappeared can still
+    be reported.
+    """
+
+    __tablename__ = "reviews"
+    __table_args__ = (UniqueConstraint("goal_key", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    goal_key: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(10))  # verdict | link | unlink
+    before: Mapped[str | None] = mapped_column(String(40))  # status or outcome key before the decision
+    after: Mapped[str | None] = mapped_column(String(40))  # new status (None: back to the machine's) or outcome key
+    note: Mapped[str] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    goal_region: Mapped[str] = mapped_column(String(100))
+    goal_year: Mapped[int] = mapped_column(Integer)
+    goal_quote: Mapped[str] = mapped_column(Text)
 
 
 DEFAULT_DB = ".tracker/tracker.db"
