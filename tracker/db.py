@@ -199,5 +199,6 @@ def open_db(url: str | None = None, *, migrate: bool = True) -> Engine:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         except OperationalError as exc:
-            raise TrackerError(f"cannot open database {url}: {exc.orig}") from exc
+            shown = engine.url.render_as_string(hide_password=True)
+            raise TrackerError(f"cannot open database {shown}: {str(exc.orig).strip().splitlines()[0]}") from exc
     return engine

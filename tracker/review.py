@@ -207,8 +207,12 @@ def apply(rows: list[Row], matches: list[Match], decisions: list[Decision]) -> R
             flags = list(eff.flags)
             if changed and OVERRIDDEN not in flags:
                 flags.append(OVERRIDDEN)
-            verdict = gs.status if gs.status in _MATCH_VERDICTS else eff.verdict
-            eff = eff.model_copy(update={"flags": flags, "verdict": verdict})
+            upd: dict[str, object] = {"flags": flags}
+            if rv.verdict is not None:  # the reviewer's verdict and reason replace the machine's
+                upd.update(reason_zh=gs.reason_zh, reason_en=gs.reason_en)
+                if gs.status in _MATCH_VERDICTS:
+                    upd["verdict"] = gs.status
+            eff = eff.model_copy(update=upd)
             out_matches.append(eff)
             gs = gs.model_copy(update={"match": eff})
         statuses.append(gs)

@@ -17,8 +17,8 @@ from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
-from tracker import store
-from tracker.export import build_export, goal_statuses, goals_csv
+from tracker import review, store
+from tracker.export import build_export, goals_csv
 from tracker.match import fmt, target_text
 from tracker.models import Document, Statement
 from tracker.paths import templates_dir
@@ -77,6 +77,25 @@ class Evidence(Ctx):
     anchor: str
 
 
+class ReviewEntry(Ctx):
+    version: int
+    at: str
+    reviewer: str
+    what: str
+    note: str
+
+
+class ReviewBox(Ctx):
+    """A reviewer's decisions about a goal (``_partials/_review.html``)."""
+
+    overridden: bool
+    machine_status: str
+    reviewer: str
+    at: str
+    note: str
+    history: list[ReviewEntry]
+
+
 class GoalRow(Ctx):
     anchor: str
     section: str
@@ -93,6 +112,7 @@ class GoalRow(Ctx):
     reason_en: str
     flags: list[str]
     evidence: Evidence | None
+    review: ReviewBox | None = None
 
 
 class ScorecardPage(Ctx):
@@ -127,8 +147,8 @@ def _anchor(rid: int) -> str:
 def build_contexts(engine: Engine) -> tuple[IndexPage, list[ScorecardPage], list[SourcePage]]:
     docs = store.documents(engine, with_text=True)
     rows = store.statements(engine)
-    matches = store.matches(engine)
-    statuses = {g.goal: g for g in goal_statuses(rows, matches)}
+    reviewed = review.apply(rows, store.matches(engine), store.decisions(engine))
+    statuses = {g.goal: g for g in reviewed.statuses}
     by_key = {st.key: (rid, doc_id, st) for rid, doc_id, st in rows}
     doc_by_id = dict(docs)
     reports: list[ReportLink] = []
@@ -171,6 +191,7 @@ def build_contexts(engine: Engine) -> tuple[IndexPage, list[ScorecardPage], list
                     reason_en=gs.reason_en,
                     flags=gs.match.flags if gs.match else [],
                     evidence=ev,
+                    review=review_box(reviewed, st.key, by_key),
                 )
             )
         counts = dict(Counter(g.status for g in goals))
@@ -220,6 +241,35 @@ def build_contexts(engine: Engine) -> tuple[IndexPage, list[ScorecardPage], list
         title="政府工作报告目标核对", reports=reports, statuses=STATUSES, status_zh=STATUS_ZH, status_en=STATUS_EN
     )
     return index, cards, sources
+
+
+def review_box(reviewed: review.Reviewed, key: str, by_key: dict[str, tuple[int, int, Statement]]) -> ReviewBox | None:
+    rv = reviewed.reviews.get(key)
+    if rv is None:
+        return None
+
+    def sid(k: str | None) -> str:
+        return _anchor(by_key[k][0]) if k in by_key else (k or "—")
+
+    def what(d: store.Decision) -> str:
+        if d.action == "verdict":
+            return f"{d.before or '—'} → {d.after or 'machine'}"
+        return f"{d.action} {sid(d.before)} → {sid(d.after)}" if d.action == "link" else f"unlink {sid(d.before)}"
+
+    def when(d: store.Decision) -> str:
+        return f"{d.created_at:%Y-%m-%d %H:%M} UTC" if d.created_at else ""
+
+    return ReviewBox(
+        overridden=rv.overridden,
+        machine_status=reviewed.machine[key].status,
+        reviewer=rv.last.reviewer,
+        at=when(rv.last),
+        note=rv.last.note,
+        history=[
+            ReviewEntry(version=d.version, at=when(d), reviewer=d.reviewer, what=what(d), note=d.note)
+            for d in reversed(rv.history)
+        ],
+    )
 
 
 def highlight(doc: Document, statements: list[tuple[int, Statement]]) -> str:
