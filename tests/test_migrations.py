@@ -93,7 +93,9 @@ def test_upgrade_from_every_revision_keeps_the_data(revision: str, source_and_ta
     old = create_engine(old_url, poolclass=NullPool)
     # copy every row of every table the old revision has, in the columns it has
     old_tables = {
-        t: [c["name"] for c in inspect(old).get_columns(t)] for t in inspect(old).get_table_names() if t != "alembic_version"
+        t: [c["name"] for c in inspect(old).get_columns(t)]
+        for t in inspect(old).get_table_names()
+        if t != "alembic_version"
     }
     assert {"documents", "statements", "matches"} <= set(old_tables)
     data = _rows(src, old_tables)
