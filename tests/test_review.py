@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 from tests.conftest import REPORTS
 from tests.databases import BACKENDS, database
 from tracker import review, store
-from tracker.db import open_db
+from tracker.db import StatementRow, open_db
 from tracker.errors import TrackerError
 from tracker.export import build_export, goals_csv
 from tracker.models import Statement
@@ -316,3 +316,39 @@ def test_scorecard_shows_badge_note_reviewer_and_history(engine: Engine, tmp_pat
     )
     unreviewed = next(g for c in cards for g in c.goals if g.anchor != f"s{rid}")
     assert unreviewed.review is None
+
+
+def _rekey(engine: Engine, old: str, new: str) -> None:
+    """What a tracker upgrade that reads a sentence differently does: same quote, new content key."""
+    with engine.begin() as c:
+        c.execute(update(StatementRow).where(StatementRow.key == old).values(key=new))
+    match_all(engine)
+
+
+def test_review_follows_its_goal_when_the_key_changes(engine: Engine) -> None:
+    rid, goal = _goal(engine, "rd_intensity", 2018, 2022)
+    review.set_verdict(engine, f"s{rid}", "missed", note="bureau: 3.9% in 2022", by="alice")
+    _rekey(engine, goal.key, "0123456789abcdef")
+    state = review.load(engine)
+    assert state.reviewed.orphans == [] and review.orphan_notes(engine) == []
+    rv = state.reviewed.reviews["0123456789abcdef"]
+    assert rv.moved_from == [goal.key] and rv.verdict == "missed" and rv.overridden
+    assert _status(engine, "0123456789abcdef")[0] == "missed"
+    review.set_verdict(engine, f"s{rid}", "machine", note="bureau revised: 4.1%", by="bob")
+    _, hist = review.history(engine, f"s{rid}")
+    assert [(h.reviewer, h.after) for h in hist] == [("alice", "missed"), ("bob", None)]
+    assert _status(engine, "0123456789abcdef")[0] == "met"
+    ex = json.loads(build_export(engine).to_json())
+    assert {(r["goal"], r["orphaned"]) for r in ex["reviews"]} == {(f"s{rid}", False)}
+
+
+def test_review_stays_orphaned_when_its_quote_is_ambiguous(engine: Engine) -> None:
+    # 城镇调查失业率和登记失业率都稳定在4.3%以内: two goals quote the same clause
+    rid, goal = _goal(engine, "unemployment_surveyed", 2018, 2018)
+    twins = [st for _, _, st in store.statements(engine) if st.kind == "goal" and st.quote == goal.quote]
+    assert len(twins) == 2
+    review.set_verdict(engine, f"s{rid}", "missed", note="4.5% in 2023 is not 2018", by="alice")
+    _rekey(engine, goal.key, "fedcba9876543210")
+    state = review.load(engine)
+    assert [o.goal_key for o in state.reviewed.orphans] == [goal.key]
+    assert not state.reviewed.reviews  # not guessed onto either twin

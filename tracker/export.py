@@ -224,13 +224,19 @@ def build_export(engine: Engine) -> Export:
             )
             for g in statuses
         ],
-        reviews=[export_decision(d, sid) for rv in [*reviewed.reviews.values(), *reviewed.orphans] for d in rv.history],
+        reviews=[
+            export_decision(d, sid, rv.goal_key)
+            for rv in [*reviewed.reviews.values(), *reviewed.orphans]
+            for d in rv.history
+        ],
     )
 
 
-def export_decision(d: store.Decision, sid: dict[str, str]) -> ExportDecision:
+def export_decision(d: store.Decision, sid: dict[str, str], key: str | None = None) -> ExportDecision:
+    """A decision; ``key`` is the goal's current key when its reviews were re-attached from an earlier one."""
+    key = key or d.goal_key
     return ExportDecision(
-        goal=sid.get(d.goal_key),
+        goal=sid.get(key),
         goal_key=d.goal_key,
         version=d.version,
         action=d.action,
@@ -239,7 +245,7 @@ def export_decision(d: store.Decision, sid: dict[str, str]) -> ExportDecision:
         note=d.note,
         reviewer=d.reviewer,
         at=d.created_at.isoformat() if d.created_at else "",
-        orphaned=d.goal_key not in sid,
+        orphaned=key not in sid,
     )
 
 
@@ -253,7 +259,7 @@ def export_review(rv: review.GoalReview, sid: dict[str, str]) -> ExportReview:
         reviewed_at=rv.last.created_at.isoformat() if rv.last.created_at else "",
         note=(verdicts[-1] if verdicts and rv.verdict is not None else rv.last).note,
         version=rv.version,
-        history=[export_decision(d, sid) for d in rv.history],
+        history=[export_decision(d, sid, rv.goal_key) for d in rv.history],
     )
 
 

@@ -20,6 +20,7 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -31,6 +32,7 @@ from tracker.match import Judge, compatible, fmt, target_text
 from tracker.models import GoalStatus, Match, Statement
 from tracker.store import ConflictError, Decision
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Row = tuple[int, int, Statement]  # (statement row id, document id, statement)
 
 #: what a reviewer may set; ``machine`` withdraws the override (back to the machine's verdict)
@@ -56,14 +58,22 @@ class GoalReview(BaseModel):
     outcome_missing: bool = False  # linked to an outcome that is no longer extracted
     overridden: bool = False  # the current verdict or evidence differs from the machine's
     machine_status: str | None = None
+    moved_from: list[str] = []  # earlier keys of the goal whose reviews were re-attached by their quote
 
     @property
     def last(self) -> Decision:
         return self.history[-1]
 
 
-def fold(history: list[Decision]) -> GoalReview:
-    rv = GoalReview(goal_key=history[0].goal_key, version=history[-1].version, history=history)
+def fold(history: list[Decision], key: str | None = None) -> GoalReview:
+    """The state after ``history`` (in the order the decisions were made) of the goal ``key``.
+
+    ``version`` counts the decisions stored under ``key`` itself: the next one is ``version + 1``.
+    """
+    key = key or history[0].goal_key
+    rv = GoalReview(
+        goal_key=key, version=max((d.version for d in history if d.goal_key == key), default=0), history=history
+    )
     for d in history:
         if d.action == "verdict":
             rv.verdict = d.after
@@ -154,14 +164,31 @@ def apply(rows: list[Row], matches: list[Match], decisions: list[Decision]) -> R
     grouped: dict[str, list[Decision]] = defaultdict(list)
     for d in decisions:
         grouped[d.goal_key].append(d)
+    # a goal whose key changed (a tracker upgrade reads it differently) keeps its reviews when
+    # exactly one goal of the same report still has the quote the review was made on
+    by_quote: dict[tuple[str, int, str], list[str]] = defaultdict(list)
+    for _, _, st in rows:
+        if st.kind == "goal":
+            by_quote[(st.region, st.report_year, st.quote)].append(st.key)
+    moved: dict[str, list[str]] = defaultdict(list)
+    for key, hist in list(grouped.items()):
+        if key in by_key:
+            continue
+        last = max(hist, key=lambda d: d.version)
+        cands = by_quote.get((last.goal_region, last.goal_year, last.goal_quote), [])
+        if len(cands) == 1:
+            moved[cands[0]].append(key)
+            grouped[cands[0]].extend(grouped.pop(key))
     reviews: dict[str, GoalReview] = {}
     orphans: list[GoalReview] = []
     for key, hist in grouped.items():
-        folded = fold(sorted(hist, key=lambda d: d.version))
         if key in by_key:
+            order = sorted(hist, key=lambda d: (d.created_at or _EPOCH, d.version))
+            folded = fold(order, key)
+            folded.moved_from = sorted(moved.get(key, []))
             reviews[key] = folded
         else:
-            orphans.append(folded)
+            orphans.append(fold(sorted(hist, key=lambda d: d.version)))
     judge: Judge | None = None
     out_matches: list[Match] = []
     statuses: list[GoalStatus] = []
@@ -378,7 +405,8 @@ def history(engine: Engine, goal: str) -> tuple[str, list[Decision]]:
     key = goal.strip()
     if not (key in state.by_key or key in {o.goal_key for o in state.reviewed.orphans}):
         key = resolve(state, goal, "goal")[2].key
-    return state.sid(key), store.decisions(engine, goal_key=key)
+    rv = state.reviewed.reviews.get(key)
+    return state.sid(key), rv.history if rv else store.decisions(engine, goal_key=key)
 
 
 # ---------------------------------------------------------------------- listing
