@@ -267,7 +267,12 @@ def _echo_decision(state: review_mod.State, d: store.Decision) -> None:
 def review_list(
     db: str | None, statuses: tuple[str, ...], reports: tuple[str, ...], reviewed: bool | None, orphans: bool
 ) -> None:
-    """List the goals with the machine's and the current verdict, and the reviews that lost their goal."""
+    """List the goals with the current and the machine's verdict, and the reviews that lost their goal.
+
+    Each line: id, mark (* overridden, = reviewed and agrees with the machine, - not reviewed),
+    current status, the machine's status, report, indicator, period, target, ← evidence id,
+    the latest decision (version, reviewer: note) and the goal's quote.
+    """
     state = review_mod.load(open_db(db))
     if not orphans:
         for g in review_mod.listed(state, statuses=statuses, reports=reports, reviewed=reviewed):

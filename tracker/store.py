@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -302,13 +302,6 @@ def decisions(engine: Engine, *, goal_key: str | None = None) -> list[Decision]:
         if goal_key is not None:
             q = q.where(ReviewRow.goal_key == goal_key)
         return [_decision(r) for r in s.scalars(q)]
-
-
-def review_versions(engine: Engine) -> dict[str, int]:
-    """The current version (number of decisions) of every reviewed goal."""
-    with Session(engine) as s:
-        q = select(ReviewRow.goal_key, func.max(ReviewRow.version)).group_by(ReviewRow.goal_key)
-        return {k: v for k, v in s.execute(q).tuples()}
 
 
 def add_decisions(engine: Engine, *, items: list[tuple[Decision, int]]) -> list[Decision]:
