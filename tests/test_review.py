@@ -115,8 +115,9 @@ def test_unlink_and_link_recompute_the_verdict(engine: Engine) -> None:
     rid, goal = _goal(engine, "rd_intensity", 2018, 2022)
     machine = next(m for m in store.matches(engine) if m.goal == goal.key)
     review.link(engine, f"s{rid}", None, note="wrong evidence", by="alice")
-    status, _ = _status(engine, goal.key)
-    assert status == "no_evidence"  # the 2024 report is later than 2022: nothing else evidences it
+    gs = next(g for g in review.load(engine).reviewed.statuses if g.goal == goal.key)
+    assert gs.status == "no_evidence"  # the 2024 report is later than 2022: nothing else evidences it
+    assert gs.reason_en.startswith("reviewer alice removed the machine's evidence: wrong evidence")
     with pytest.raises(TrackerError, match="no evidence to unlink"):
         review.link(engine, f"s{rid}", None, note="again", by="alice")
     # link back the same outcome: judged by the usual rules, and no longer an override

@@ -219,6 +219,14 @@ def apply(rows: list[Row], matches: list[Match], decisions: list[Decision]) -> R
                 eff = linked_match(judge, st, out, _who(rv, "link"))
         gs = Judge.status(st, eff, year)
         changed = (eff.outcome if eff else None) != (m.outcome if m else None)
+        if rv.link == "unlink" and m is not None:
+            u = _last(rv, "unlink")
+            gs = gs.model_copy(
+                update={
+                    "reason_zh": f"复核人{u.reviewer}撤销了机器匹配的证据：{u.note}；{gs.reason_zh}",
+                    "reason_en": f"reviewer {u.reviewer} removed the machine's evidence: {u.note}; {gs.reason_en}",
+                }
+            )
         if rv.verdict is not None:
             d = _last(rv, "verdict")
             gs = GoalStatus(
