@@ -353,3 +353,15 @@ def test_review_stays_orphaned_when_its_quote_is_ambiguous(engine: Engine) -> No
     state = review.load(engine)
     assert [o.goal_key for o in state.reviewed.orphans] == [goal.key]
     assert not state.reviewed.reviews  # not guessed onto either twin
+
+
+def test_csv_rows_for_a_changed_goal_are_refused(engine: Engine, tmp_path: Path) -> None:
+    rid, _ = _goal(engine, "forest_coverage", 2018, 2022)
+    text = review.export_csv(review.listed(review.load(engine), reports=("shanghai-2018.txt",)))
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(_fill(text, {f"s{rid}": {"new_verdict": "missed", "note": "18.5% in 2023"}}), "utf-8")
+    # meanwhile the report is re-published with that target changed
+    _run(engine, _edited(tmp_path, SH18, "森林覆盖率达到18%以上", "森林覆盖率达到19%以上"), replace=True)
+    res = review.import_csv(engine, sheet, by="team")
+    assert len(res.errors) == 1 and "no longer extracted" in res.errors[0] and "export again" in res.errors[0]
+    assert store.decisions(engine) == []

@@ -601,6 +601,12 @@ def plan_import(state: State, path: Path, by: str) -> ImportResult:
                 res.unchanged += 1
             continue
         ref = (rec.get("goal_key") or "").strip() or (rec.get("goal_id") or "").strip()
+        if ref and ref == (rec.get("goal_key") or "").strip() and ref not in state.by_key:
+            res.errors.append(
+                f"{where}: goal {rec.get('goal_id') or ref} is no longer extracted as exported "
+                "(its report changed since the export; export again and redo this row)"
+            )
+            continue
         try:
             goal = resolve(state, ref, "goal")[2]
         except TrackerError as exc:
