@@ -365,3 +365,25 @@ def test_csv_rows_for_a_changed_goal_are_refused(engine: Engine, tmp_path: Path)
     res = review.import_csv(engine, sheet, by="team")
     assert len(res.errors) == 1 and "no longer extracted" in res.errors[0] and "export again" in res.errors[0]
     assert store.decisions(engine) == []
+
+
+def test_link_across_measures_is_not_comparable(engine: Engine) -> None:
+    # 全市生产总值预期年均增长6.5%左右 (average over 2018–2022) linked to one year's growth (2023: 5%)
+    rid, goal = _goal(engine, "gdp", 2018, 2022)
+    assert goal.measure == "avg_growth"
+    one_year = next(
+        orid
+        for orid, _, st in store.statements(engine)
+        if st.kind == "outcome" and st.indicator.id == "gdp" and st.measure == "growth"
+    )
+    assert next(m for m in store.matches(engine) if m.goal == goal.key).outcome == goal_key_of(engine, one_year)
+    review.link(engine, f"s{rid}", None, note="not evidence", by="alice")
+    review.link(engine, f"s{rid}", f"s{one_year}", note="keep it after all, as not comparable", by="bob")
+    gs = next(g for g in review.load(engine).reviewed.statuses if g.goal == goal.key)
+    assert gs.status == "not_comparable" and "measures differ" in gs.reason_en
+
+
+def goal_key_of(engine: Engine, rid: int) -> str:
+    row = store.statement_by_id(engine, row_id=rid)
+    assert row is not None
+    return row[2].key

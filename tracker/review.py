@@ -28,7 +28,8 @@ from sqlalchemy import Engine
 
 from tracker import store
 from tracker.errors import TrackerError
-from tracker.match import Judge, compatible, fmt, target_text
+from tracker.lexicon import Tolerances
+from tracker.match import Judge, fmt, target_text
 from tracker.models import GoalStatus, Match, Statement
 from tracker.store import ConflictError, Decision
 
@@ -135,14 +136,14 @@ def linked_match(judge: Judge, goal: Statement, out: Statement, reviewer: str) -
         )
     elif out.unit is not None and out.unit != goal.unit:
         note = (f"单位不同（{out.unit}与{goal.unit}）", f"the units differ ({out.unit} vs {goal.unit})")
-    elif not compatible(goal.measure, out.measure):
+    elif goal.measure != out.measure:
         note = (f"口径不同（{out.measure}与{goal.measure}）", f"the measures differ ({out.measure} vs {goal.measure})")
     if note is not None:
         verdict = "not_comparable"
     else:
         verdict, margin, vflags = judge.verdict(goal, out)
         flags += [f for f in vflags if f not in flags]
-    zh, en = Judge.reason(goal, out, verdict, flags, note)
+    zh, en = judge.reason(goal, out, verdict, flags, note)
     return Match(
         goal=goal.key,
         outcome=out.key,
@@ -154,8 +155,13 @@ def linked_match(judge: Judge, goal: Statement, out: Statement, reviewer: str) -
     )
 
 
-def apply(rows: list[Row], matches: list[Match], decisions: list[Decision]) -> Reviewed:
-    """Lay the reviewers' decisions over the machine's matches (pure)."""
+def apply(
+    rows: list[Row], matches: list[Match], decisions: list[Decision], *, tolerances: Tolerances | None = None
+) -> Reviewed:
+    """Lay the reviewers' decisions over the machine's matches (pure).
+
+    ``tolerances`` are the ones the matcher ran with; a reviewer's link is judged with them.
+    """
     by_key = {st.key: st for _, _, st in rows}
     latest: dict[str, int] = {}
     for _, _, st in rows:
@@ -215,7 +221,7 @@ def apply(rows: list[Row], matches: list[Match], decisions: list[Decision]) -> R
             if out is None:
                 rv.outcome_missing = True
             else:
-                judge = judge or Judge()
+                judge = judge or Judge(tolerances=tolerances)
                 eff = linked_match(judge, st, out, _who(rv, "link"))
         gs = Judge.status(st, eff, year)
         changed = (eff.outcome if eff else None) != (m.outcome if m else None)
