@@ -90,6 +90,8 @@ class ReviewBox(Ctx):
 
     overridden: bool
     machine_status: str
+    machine_status_zh: str
+    machine_status_en: str
     reviewer: str
     at: str
     note: str
@@ -262,6 +264,8 @@ def review_box(reviewed: review.Reviewed, key: str, by_key: dict[str, tuple[int,
     return ReviewBox(
         overridden=rv.overridden,
         machine_status=reviewed.machine[key].status,
+        machine_status_zh=STATUS_ZH[reviewed.machine[key].status],
+        machine_status_en=STATUS_EN[reviewed.machine[key].status],
         reviewer=rv.last.reviewer,
         at=when(rv.last),
         note=rv.last.note,
