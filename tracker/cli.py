@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from tracker import review as review_mod
 from tracker import store
 from tracker.db import DEFAULT_DB, default_url, open_db
 from tracker.errors import TrackerError
@@ -124,6 +125,8 @@ def run(
     for msg in res.failed:
         err.print(f"[red]error:[/red] {msg}", soft_wrap=True)
     n = match_all(engine, tolerances=tolerances)
+    for note in review_mod.orphan_notes(engine):
+        err.print(f"warning: {note}", markup=False, highlight=False, soft_wrap=True)
     index = render_site(engine, out, tolerances=tolerances)
     err.print(
         f"{len(res.added)} report(s) added, {len(res.skipped)} unchanged, {len(res.failed)} failed; "
@@ -227,6 +230,176 @@ def indicators(db: str | None, top: int) -> None:
             c[st.indicator.key] += 1
     for key, n in c.most_common(top):
         click.echo(f"{n:5}  {key}")
+
+
+# ---------------------------------------------------------------------- review (logic in tracker/review.py)
+
+BY_HELP = "Reviewer's name, recorded with the decision [env: TRACKER_REVIEWER]."
+NOTE_HELP = "Why: recorded with the decision and shown on the scorecard."
+VERSION_HELP = (
+    "Refuse unless the goal is still at this review version (as listed); guards against a colleague's change."
+)
+
+
+@main.group()
+def review() -> None:
+    """Reviewers' decisions: verdicts, links and unlinks, with an audit trail.
+
+    GOAL and OUTCOME are export ids (s123, as `tracker review list` shows them) or
+    statement keys. Decisions are never changed or deleted; the latest one counts.
+    Run `tracker render` (or `tracker run`) afterwards to update the scorecards.
+    """
+
+
+def _echo_decision(state: review_mod.State, d: store.Decision) -> None:
+    click.echo(
+        f"{state.sid(d.goal_key)}: {review_mod.describe(state, d)} (version {d.version}, by {d.reviewer}: {d.note})"
+    )
+
+
+@review.command("list")
+@click.option("--db", "db", default=None, help=DB_HELP)
+@click.option(
+    "--status", "statuses", multiple=True, type=click.Choice(review_mod.STATUSES), help="Current status (repeatable)."
+)
+@click.option("--report", "reports", multiple=True, help="Report file name, document id (d3) or region (repeatable).")
+@click.option("--reviewed/--unreviewed", "reviewed", default=None, help="Only goals with / without decisions.")
+@click.option("--orphans", is_flag=True, help="Only list the reviews whose goal is no longer extracted.")
+def review_list(
+    db: str | None, statuses: tuple[str, ...], reports: tuple[str, ...], reviewed: bool | None, orphans: bool
+) -> None:
+    """List the goals with the current and the machine's verdict, and the reviews that lost their goal.
+
+    Each line: id, mark (* overridden, = reviewed and agrees with the machine, - not reviewed),
+    current status, the machine's status, report, indicator, period, target, ← evidence id,
+    the latest decision (version, reviewer: note) and the goal's quote.
+    """
+    state = review_mod.load(open_db(db))
+    if not orphans:
+        for g in review_mod.listed(state, statuses=statuses, reports=reports, reviewed=reviewed):
+            mark = "*" if g.overridden else ("-" if not g.reviewed_by else "=")
+            rev = f"  v{g.version} {g.reviewed_by}: {g.review_note}" if g.reviewed_by else ""
+            click.echo(
+                f"{g.id:>7} {mark} {g.status:14} machine {g.machine_status:14} {g.report} {g.indicator[:16]} "
+                f"{g.period} {g.target}  ← {g.outcome_id or '—'}{rev}  | {g.quote[:40]}"
+            )
+    for note in state.reviewed.notes():
+        err.print(f"warning: {note}", markup=False, highlight=False, soft_wrap=True)
+
+
+@review.command("set")
+@click.argument("goal")
+@click.option(
+    "--verdict",
+    required=True,
+    type=click.Choice([*review_mod.VERDICTS, review_mod.MACHINE]),
+    help="New verdict; 'machine' withdraws the override.",
+)
+@click.option("--note", required=True, help=NOTE_HELP)
+@click.option("--by", "by", required=True, envvar="TRACKER_REVIEWER", help=BY_HELP)
+@click.option("--if-version", "expected", type=int, default=None, help=VERSION_HELP)
+@click.option("--db", "db", default=None, help=DB_HELP)
+def review_set(goal: str, verdict: str, note: str, by: str, expected: int | None, db: str | None) -> None:
+    """Set the verdict of GOAL (recorded with who, when, before, after and the note)."""
+    engine = open_db(db)
+    d = review_mod.set_verdict(engine, goal, verdict, note=note, by=by, expected=expected)
+    _echo_decision(review_mod.load(engine), d)
+
+
+@review.command("link")
+@click.argument("goal")
+@click.argument("outcome")
+@click.option("--note", required=True, help=NOTE_HELP)
+@click.option("--by", "by", required=True, envvar="TRACKER_REVIEWER", help=BY_HELP)
+@click.option("--if-version", "expected", type=int, default=None, help=VERSION_HELP)
+@click.option("--db", "db", default=None, help=DB_HELP)
+def review_link(goal: str, outcome: str, note: str, by: str, expected: int | None, db: str | None) -> None:
+    """Match GOAL to OUTCOME (evidence the machine missed); the verdict follows the usual rules."""
+    engine = open_db(db)
+    d = review_mod.link(engine, goal, outcome, note=note, by=by, expected=expected)
+    _echo_decision(review_mod.load(engine), d)
+
+
+@review.command("unlink")
+@click.argument("goal")
+@click.option("--note", required=True, help=NOTE_HELP)
+@click.option("--by", "by", required=True, envvar="TRACKER_REVIEWER", help=BY_HELP)
+@click.option("--if-version", "expected", type=int, default=None, help=VERSION_HELP)
+@click.option("--db", "db", default=None, help=DB_HELP)
+def review_unlink(goal: str, note: str, by: str, expected: int | None, db: str | None) -> None:
+    """Remove the evidence of GOAL (a wrong match): the goal then has no evidence."""
+    engine = open_db(db)
+    d = review_mod.link(engine, goal, None, note=note, by=by, expected=expected)
+    _echo_decision(review_mod.load(engine), d)
+
+
+@review.command("history")
+@click.argument("goal")
+@click.option("--db", "db", default=None, help=DB_HELP)
+def review_history(goal: str, db: str | None) -> None:
+    """Every decision about GOAL, oldest first: version, when, who, what, why."""
+    engine = open_db(db)
+    label, hist = review_mod.history(engine, goal)
+    state = review_mod.load(engine)
+    if not hist:
+        click.echo(f"{label}: no decisions yet")
+    for d in hist:
+        when = d.created_at.strftime("%Y-%m-%d %H:%M:%S %Z") if d.created_at else ""
+        click.echo(f"{label} v{d.version} {when} {d.reviewer}: {review_mod.describe(state, d)} | {d.note}")
+
+
+@review.command("export")
+@click.option("--db", "db", default=None, help=DB_HELP)
+@click.option(
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV file ('-' for standard output).",
+)
+@click.option(
+    "--status", "statuses", multiple=True, type=click.Choice(review_mod.STATUSES), help="Current status (repeatable)."
+)
+@click.option("--report", "reports", multiple=True, help="Report file name, document id (d3) or region (repeatable).")
+@click.option("--reviewed/--unreviewed", "reviewed", default=None, help="Only goals with / without decisions.")
+def review_export(
+    db: str | None, output: Path, statuses: tuple[str, ...], reports: tuple[str, ...], reviewed: bool | None
+) -> None:
+    """Write the goals to review as CSV; fill in new_verdict and/or new_outcome and note, then import it."""
+    state = review_mod.load(open_db(db))
+    goals = review_mod.listed(state, statuses=statuses, reports=reports, reviewed=reviewed)
+    data = review_mod.export_csv(goals)
+    if str(output) == "-":
+        click.echo(data, nl=False)
+    else:
+        write_atomic(output, data)
+        err.print(f"wrote {len(goals)} goal(s) to {output}", markup=False, highlight=False)
+
+
+@review.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--by", "by", required=True, envvar="TRACKER_REVIEWER", help=BY_HELP)
+@click.option("--dry-run", is_flag=True, help="Validate and show the decisions; store nothing.")
+@click.option("--db", "db", default=None, help=DB_HELP)
+def review_import(file: Path, by: str, dry_run: bool, db: str | None) -> None:
+    """Import a reviewed CSV (from `tracker review export`): all rows are checked, then stored together or not at all."""
+    engine = open_db(db)
+    res = review_mod.import_csv(engine, file, by=by, dry_run=dry_run)
+    for e in res.errors:
+        err.print(f"[red]error:[/red] {e}", soft_wrap=True)
+    if res.errors:
+        err.print(f"{len(res.errors)} problem(s) in {file}; nothing was imported", markup=False, highlight=False)
+        sys.exit(1)
+    state = review_mod.load(engine)
+    for d in res.decisions:
+        click.echo(
+            ("would record " if dry_run else "")
+            + f"{state.sid(d.goal_key)}: {review_mod.describe(state, d)} | {d.note}"
+        )
+    verb = "would be recorded (dry run)" if dry_run else "recorded"
+    err.print(
+        f"{len(res.decisions)} decision(s) {verb}; {res.unchanged} row(s) unchanged", markup=False, highlight=False
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

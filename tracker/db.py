@@ -22,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
 )
@@ -126,6 +127,34 @@ class MatchRow(Base):
     reason_en: Mapped[str] = mapped_column(Text)
 
 
+class ReviewRow(Base):
+    """One reviewer's decision about one goal: append-only, never updated or deleted.
+
+    ``goal_key`` is the goal statement's content key (not a row id), so re-extraction and
+    ``run --replace`` keep the review attached. ``version`` counts the decisions about a goal
+    (1, 2, …); the unique constraint on (goal_key, version) is the optimistic lock: of two
+    reviewers deciding from the same version, the later one fails instead of being lost.
+    ``goal_*`` is a snapshot of the goal, so a review whose statement disappeared can still
+    be reported.
+    """
+
+    __tablename__ = "reviews"
+    __table_args__ = (UniqueConstraint("goal_key", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    goal_key: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(10))  # verdict | link | unlink
+    before: Mapped[str | None] = mapped_column(String(40))  # status or outcome key before the decision
+    after: Mapped[str | None] = mapped_column(String(40))  # new status (None: back to the machine's) or outcome key
+    note: Mapped[str] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    goal_region: Mapped[str] = mapped_column(String(100))
+    goal_year: Mapped[int] = mapped_column(Integer)
+    goal_quote: Mapped[str] = mapped_column(Text)
+
+
 DEFAULT_DB = ".tracker/tracker.db"
 
 
@@ -170,5 +199,6 @@ def open_db(url: str | None = None, *, migrate: bool = True) -> Engine:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         except OperationalError as exc:
-            raise TrackerError(f"cannot open database {url}: {exc.orig}") from exc
+            shown = engine.url.render_as_string(hide_password=True)
+            raise TrackerError(f"cannot open database {shown}: {str(exc.orig).strip().splitlines()[0]}") from exc
     return engine

@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
-from tracker import store
+from tracker import review, store
 from tracker.match import Judge, target_text
 from tracker.models import GoalStatus, Match, Statement
 
@@ -73,6 +73,34 @@ class ExportStatement(_M):
     section: str | None
 
 
+class ExportDecision(_M):
+    """One reviewer's decision (append-only audit trail)."""
+
+    goal: str | None  # statement id, None when the goal is no longer extracted
+    goal_key: str
+    version: int
+    action: str  # verdict | link | unlink
+    before: str | None  # status, or outcome statement key
+    after: str | None  # status (None: back to the machine's), or outcome statement key
+    note: str
+    reviewer: str
+    at: str  # ISO 8601
+    orphaned: bool
+
+
+class ExportReview(_M):
+    """The current review of a goal: the reviewer's verdict and/or evidence, and the history."""
+
+    verdict: str | None
+    outcome: str | None  # linked outcome (statement id), when a reviewer linked one
+    unlinked: bool
+    reviewed_by: str
+    reviewed_at: str
+    note: str
+    version: int
+    history: list[ExportDecision]
+
+
 class ExportMatch(_M):
     goal: str
     outcome: str
@@ -82,6 +110,8 @@ class ExportMatch(_M):
     reason: str
     reason_zh: str
     reason_en: str
+    machine_verdict: str | None = None  # the matcher's verdict (None: a reviewer linked this evidence)
+    review: ExportReview | None = None
 
 
 class ExportGoalStatus(_M):
@@ -89,6 +119,9 @@ class ExportGoalStatus(_M):
     status: str
     reason_zh: str
     reason_en: str
+    machine_status: str | None = None
+    overridden: bool = False
+    review: ExportReview | None = None
 
 
 class Export(_M):
@@ -98,6 +131,7 @@ class Export(_M):
     figureless_goals: list[ExportStatement]  # relational and qualitative goals (value null)
     matches: list[ExportMatch]
     goal_status: list[ExportGoalStatus]
+    reviews: list[ExportDecision] = []
 
     def to_json(self) -> str:
         data = self.model_dump()
@@ -150,9 +184,13 @@ def build_export(engine: Engine) -> Export:
     docs = store.documents(engine)
     rows = store.statements(engine)
     sid = {st.key: f"s{rid}" for rid, _, st in rows}
-    matches = store.matches(engine)
+    machine = store.matches(engine)
+    reviewed = review.apply(rows, machine, store.decisions(engine))
+    matches = reviewed.matches
+    machine_verdict = {(m.goal, m.outcome): m.verdict for m in machine}
     by_key = {st.key: st for _, _, st in rows}
-    statuses = goal_statuses(rows, matches)
+    statuses = reviewed.statuses
+    reviews = {k: export_review(rv, sid) for k, rv in reviewed.reviews.items()}
     return Export(
         schema_=SCHEMA,
         documents=[
@@ -183,14 +221,60 @@ def build_export(engine: Engine) -> Export:
                 reason=m.reason_en,
                 reason_zh=m.reason_zh,
                 reason_en=m.reason_en,
+                machine_verdict=machine_verdict.get((m.goal, m.outcome)),
+                review=reviews.get(m.goal),
             )
             for m in matches
             if m.goal in by_key and m.outcome in by_key
         ],
         goal_status=[
-            ExportGoalStatus(goal=sid[g.goal], status=g.status, reason_zh=g.reason_zh, reason_en=g.reason_en)
+            ExportGoalStatus(
+                goal=sid[g.goal],
+                status=g.status,
+                reason_zh=g.reason_zh,
+                reason_en=g.reason_en,
+                machine_status=reviewed.machine[g.goal].status,
+                overridden=g.goal in reviewed.reviews and reviewed.reviews[g.goal].overridden,
+                review=reviews.get(g.goal),
+            )
             for g in statuses
         ],
+        reviews=[
+            export_decision(d, sid, rv.goal_key)
+            for rv in [*reviewed.reviews.values(), *reviewed.orphans]
+            for d in rv.history
+        ],
+    )
+
+
+def export_decision(d: store.Decision, sid: dict[str, str], key: str | None = None) -> ExportDecision:
+    """A decision; ``key`` is the goal's current key when its reviews were re-attached from an earlier one."""
+    key = key or d.goal_key
+    return ExportDecision(
+        goal=sid.get(key),
+        goal_key=d.goal_key,
+        version=d.version,
+        action=d.action,
+        before=d.before,
+        after=d.after,
+        note=d.note,
+        reviewer=d.reviewer,
+        at=d.created_at.isoformat() if d.created_at else "",
+        orphaned=key not in sid,
+    )
+
+
+def export_review(rv: review.GoalReview, sid: dict[str, str]) -> ExportReview:
+    verdicts = [d for d in rv.history if d.action == "verdict"]
+    return ExportReview(
+        verdict=rv.verdict,
+        outcome=sid.get(rv.outcome) if rv.outcome else None,
+        unlinked=rv.link == "unlink",
+        reviewed_by=rv.last.reviewer,
+        reviewed_at=rv.last.created_at.isoformat() if rv.last.created_at else "",
+        note=(verdicts[-1] if verdicts and rv.verdict is not None else rv.last).note,
+        version=rv.version,
+        history=[export_decision(d, sid, rv.goal_key) for d in rv.history],
     )
 
 
@@ -227,6 +311,12 @@ CSV_COLUMNS = [
     "outcome_quote",
     "reason_zh",
     "reason_en",
+    # reviews (appended; see tracker/review.py)
+    "machine_status",
+    "reviewed_by",
+    "review_note",
+    "reviewed_at",
+    "review_version",
 ]
 
 
@@ -234,9 +324,9 @@ def goals_csv(engine: Engine) -> str:
     """One row per goal with its verdict and evidence; UTF-8 with BOM so Excel reads the Chinese."""
     docs = dict(store.documents(engine))
     rows = store.statements(engine)
-    matches = store.matches(engine)
+    reviewed = review.apply(rows, store.matches(engine), store.decisions(engine))
     by_key = {st.key: (rid, doc_id, st) for rid, doc_id, st in rows}
-    statuses = {g.goal: g for g in goal_statuses(rows, matches)}
+    statuses = {g.goal: g for g in reviewed.statuses}
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(CSV_COLUMNS)
@@ -245,6 +335,7 @@ def goals_csv(engine: Engine) -> str:
             continue
         g = statuses[st.key]
         m = g.match
+        rv = reviewed.reviews.get(st.key)
         o = by_key.get(m.outcome) if m else None
         w.writerow(
             [
@@ -271,6 +362,11 @@ def goals_csv(engine: Engine) -> str:
                 o[2].quote if o else "",
                 g.reason_zh,
                 g.reason_en,
+                reviewed.machine[st.key].status,
+                rv.last.reviewer if rv else "",
+                rv.last.note if rv else "",
+                rv.last.created_at.isoformat() if rv and rv.last.created_at else "",
+                rv.version if rv else "",
             ]
         )
     return "\ufeff" + buf.getvalue()

@@ -24,8 +24,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
-from tracker import store
-from tracker.export import build_export, goal_statuses, goals_csv
+from tracker import review, store
+from tracker.export import build_export, goals_csv
 from tracker.lexicon import Tolerance, Tolerances, lexicon
 from tracker.match import fmt, target_text
 from tracker.models import Document, GoalStatus, Statement
@@ -67,6 +67,8 @@ STATUS_NOTE = {
     "needs_review": ("目标没有数值，需人工判断", "a target without a figure: a person must judge"),
 }
 FLAGS = {
+    "overridden": ("人工改判", "overridden by a reviewer"),
+    "linked_by_reviewer": ("证据由复核人指定", "evidence linked by a reviewer"),
     "evidence_after_deadline": ("证据晚于目标期限", "evidence from after the deadline"),
     "interim": ("期中数据", "interim figure"),
     "approximate": ("含约数", "approximate figures"),
@@ -220,6 +222,27 @@ class Evidence(Ctx):
     value: str
 
 
+class ReviewEntry(Ctx):
+    version: int
+    at: str
+    reviewer: str
+    what: str
+    note: str
+
+
+class ReviewBox(Ctx):
+    """A reviewer's decisions about a goal (``_partials/_review.html``)."""
+
+    overridden: bool
+    machine_status: str
+    machine_status_zh: str
+    machine_status_en: str
+    reviewer: str
+    at: str
+    note: str
+    history: list[ReviewEntry]
+
+
 class GoalRow(Ctx):
     """One goal with its verdict; new optional fields (with defaults) extend it without breaking snapshots' shape."""
 
@@ -248,6 +271,7 @@ class GoalRow(Ctx):
     flags: list[Label]
     evidence: Evidence | None
     badges: list[Badge] = []
+    review: ReviewBox | None = None
 
 
 class EvidenceFor(Ctx):
@@ -504,11 +528,12 @@ def _status_options() -> list[Option]:
 class _Data:
     """Everything read from the database once, indexed for the page builders (no quadratic scans)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, tolerances: Tolerances | None = None) -> None:
         self.docs = store.documents(engine, with_text=True)
         self.doc = dict(self.docs)
         self.rows = store.statements(engine)
-        self.status: dict[str, GoalStatus] = {g.goal: g for g in goal_statuses(self.rows, store.matches(engine))}
+        self.reviewed = review.apply(self.rows, store.matches(engine), store.decisions(engine), tolerances=tolerances)
+        self.status: dict[str, GoalStatus] = {g.goal: g for g in self.reviewed.statuses}
         self.by_key = {st.key: (rid, doc_id, st) for rid, doc_id, st in self.rows}
         self.by_doc: dict[int, list[tuple[int, Statement]]] = defaultdict(list)
         for rid, doc_id, st in self.rows:
@@ -580,7 +605,39 @@ class _Data:
             reason_en=gs.reason_en,
             flags=[_label(FLAGS, f) for f in (m.flags if m else [])],
             evidence=ev,
+            review=review_box(self.reviewed, st.key, self.by_key),
         )
+
+
+def review_box(reviewed: review.Reviewed, key: str, by_key: dict[str, tuple[int, int, Statement]]) -> ReviewBox | None:
+    rv = reviewed.reviews.get(key)
+    if rv is None:
+        return None
+
+    def sid(k: str | None) -> str:
+        return _anchor(by_key[k][0]) if k in by_key else (k or "—")
+
+    def what(d: store.Decision) -> str:
+        if d.action == "verdict":
+            return f"{d.before or '—'} → {d.after or 'machine'}"
+        return f"{d.action} {sid(d.before)} → {sid(d.after)}" if d.action == "link" else f"unlink {sid(d.before)}"
+
+    def when(d: store.Decision) -> str:
+        return f"{d.created_at:%Y-%m-%d %H:%M} UTC" if d.created_at else ""
+
+    return ReviewBox(
+        overridden=rv.overridden,
+        machine_status=reviewed.machine[key].status,
+        machine_status_zh=STATUS_ZH[reviewed.machine[key].status],
+        machine_status_en=STATUS_EN[reviewed.machine[key].status],
+        reviewer=rv.last.reviewer,
+        at=when(rv.last),
+        note=rv.last.note,
+        history=[
+            ReviewEntry(version=d.version, at=when(d), reviewer=d.reviewer, what=what(d), note=d.note)
+            for d in reversed(rv.history)
+        ],
+    )
 
 
 def _groups(rows: list[GoalRow]) -> list[GoalGroup]:
@@ -603,7 +660,7 @@ def _filters(table: str, rows: list[GoalRow], *, regions: bool) -> Filters:
 
 def build_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Site:
     """Every page's context, from what the database holds."""
-    data = _Data(engine)
+    data = _Data(engine, tolerances)
     cards: list[ScorecardPage] = []
     sources: list[SourcePage] = []
     links: dict[str, list[ReportLink]] = defaultdict(list)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from decimal import Decimal
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine, delete, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from tracker.db import DocumentRow, MatchRow, SectionRow, StatementRow
+from tracker.db import DocumentRow, MatchRow, ReviewRow, SectionRow, StatementRow
+from tracker.errors import TrackerError
 from tracker.models import (
     Document,
     IndicatorRef,
@@ -233,3 +237,109 @@ def matches(engine: Engine) -> list[Match]:
             )
             for r in s.scalars(select(MatchRow).order_by(MatchRow.id))
         ]
+
+
+# ---------------------------------------------------------------------- reviews
+
+
+class Decision(BaseModel):
+    """A reviewer's decision about a goal, as stored (append-only)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    goal_key: str
+    action: str  # verdict | link | unlink
+    before: str | None
+    after: str | None
+    note: str
+    reviewer: str
+    goal_region: str
+    goal_year: int
+    goal_quote: str
+    version: int = 0  # set by the database: 1, 2, … per goal
+    created_at: datetime | None = None
+    id: int | None = None
+
+
+class ConflictError(TrackerError):
+    """Another reviewer decided about the same goal since this decision was prepared."""
+
+
+def statement_by_id(engine: Engine, *, row_id: int) -> tuple[int, int, Statement] | None:
+    with Session(engine) as s:
+        r = s.get(StatementRow, row_id)
+        return (r.id, r.document_id, _statement(r)) if r else None
+
+
+def statement_by_key(engine: Engine, *, key: str) -> tuple[int, int, Statement] | None:
+    with Session(engine) as s:
+        r = s.scalar(select(StatementRow).where(StatementRow.key == key))
+        return (r.id, r.document_id, _statement(r)) if r else None
+
+
+def _decision(r: ReviewRow) -> Decision:
+    at = r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=UTC)  # SQLite drops the zone
+    return Decision(
+        id=r.id,
+        goal_key=r.goal_key,
+        version=r.version,
+        action=r.action,
+        before=r.before,
+        after=r.after,
+        note=r.note,
+        reviewer=r.reviewer,
+        created_at=at,
+        goal_region=r.goal_region,
+        goal_year=r.goal_year,
+        goal_quote=r.goal_quote,
+    )
+
+
+def decisions(engine: Engine, *, goal_key: str | None = None) -> list[Decision]:
+    """Every stored decision (or one goal's), oldest first per goal."""
+    with Session(engine) as s:
+        q = select(ReviewRow).order_by(ReviewRow.goal_key, ReviewRow.version)
+        if goal_key is not None:
+            q = q.where(ReviewRow.goal_key == goal_key)
+        return [_decision(r) for r in s.scalars(q)]
+
+
+def add_decisions(engine: Engine, *, items: list[tuple[Decision, int]]) -> list[Decision]:
+    """Append decisions, each made from a known version of its goal, in one transaction (all or none).
+
+    ``items`` pairs each decision with the goal's version the reviewer saw. The decision is
+    stored as that version + 1; the unique (goal_key, version) constraint makes a concurrent or
+    stale decision fail with ``ConflictError`` instead of silently replacing another one.
+    """
+    seen: dict[str, int] = {}
+    try:
+        with Session(engine) as s, s.begin():
+            rows: list[ReviewRow] = []
+            for d, base in items:
+                version = seen.get(d.goal_key, base) + 1
+                seen[d.goal_key] = version
+                row = ReviewRow(
+                    goal_key=d.goal_key,
+                    version=version,
+                    action=d.action,
+                    before=d.before,
+                    after=d.after,
+                    note=d.note,
+                    reviewer=d.reviewer[:100],
+                    goal_region=d.goal_region,
+                    goal_year=d.goal_year,
+                    goal_quote=d.goal_quote,
+                )
+                s.add(row)
+                rows.append(row)
+            s.flush()
+            out = [_decision(r) for r in rows]
+    except (IntegrityError, OperationalError) as exc:
+        if isinstance(exc, OperationalError) and "locked" not in str(exc.orig):
+            raise
+        keys = ", ".join(sorted(seen))
+        raise ConflictError(
+            f"goal {keys}: another reviewer recorded a decision at the same time or since you looked; "
+            "nothing was saved (check `tracker review history` and try again)"
+        ) from exc
+    return out
