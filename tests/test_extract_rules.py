@@ -66,6 +66,31 @@ def test_relational_goals(figureless: Lexicon, text: str, subject: str, referenc
 
 
 @pytest.mark.parametrize(
+    ("text", "subject", "reference", "quote"),
+    [
+        ("居民收入增速高于经济增速", "disposable_income", "gdp", None),  # hunan-2025
+        (
+            # anhui-2025: the national average is not a lexicon indicator; the urban income is
+            "城镇常住居民人均可支配收入增速高于全国平均水平，农村常住居民人均可支配收入增速高于全国平均水平、高于城镇居民收入增速",
+            "rural_disposable_income",
+            "urban_disposable_income",
+            "农村常住居民人均可支配收入增速高于全国平均水平、高于城镇居民收入增速",
+        ),
+    ],
+)
+def test_relational_goals_faster_than(
+    figureless: Lexicon, text: str, subject: str, reference: str, quote: str | None
+) -> None:
+    full, sts = run("今年主要预期目标是：地区生产总值增长5%左右，" + text, figureless)
+    rel = [s for s in sts if s.rule == "relational"]
+    assert len(rel) == 1
+    s = rel[0]
+    assert (s.kind, s.value, s.comparator, s.measure) == ("goal", None, ">", "growth")
+    assert (s.indicator.id, s.relation) == (subject, reference)
+    assert full[s.span.start : s.span.end] == s.quote == (quote or text)
+
+
+@pytest.mark.parametrize(
     ("text", "indicator"),
     [
         ("劣V类水体全面消除", "inferior_v_water"),  # shanghai-2018

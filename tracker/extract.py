@@ -21,7 +21,7 @@ import cn2an
 
 from tracker.ingest import blank, lines_with_offsets
 from tracker.lexicon import Lexicon, lexicon
-from tracker.models import Document, IndicatorRef, Kind, Period, Section, Span, Statement
+from tracker.models import Comparator, Document, IndicatorRef, Kind, Period, Section, Span, Statement
 from tracker.normalize import normalize
 from tracker.quantity import Grammar, Quantity, find_quantities, grammar
 from tracker.structure import period_of_text, section_at, strip_vocative, turn_period
@@ -44,6 +44,8 @@ _SHORT_NOUN = re.compile(r"(?:(?![和与及或])[\u4e00-\u9fff]){1,4}")
 _PAREN_AT_START = re.compile(r"^\s*[（(][^）)]{0,8}[）)]")
 _LIST_SEP = re.compile(r"、(?![^（(]*[）)])")
 _SPAN_OF_YEARS = re.compile(r"(?:^|(?<=[\u4e00-\u9fff]))(?:\d{1,2}|[一二三四五六七八九十]+)年$")
+# an opened bracket right after a figure, not yet closed: the text glosses that figure
+_GLOSS_OPEN = re.compile(r"^\s*[（(][^）)]*$")
 _CJK = re.compile(r"[\u4e00-\u9fff“\"（(]")
 _MAX_PHRASE = 30
 
@@ -179,10 +181,10 @@ class Extractor:
                         self.head_index.setdefault(h, []).append((a[: -len(h)], ind.id))
         self.relative = [re.compile(r) for r in cues.relative_regex]
         on = cues.figureless_goals
-        self.relational = [(re.compile(r.regex), r.measure) for r in cues.relational] if on else []
+        self.relational = [(re.compile(r.regex), r.measure, r.comparator) for r in cues.relational] if on else []
         self.qualitative = [re.compile(r) for r in cues.qualitative] if on else []
         self.zero = [re.compile(r) for r in cues.zero]
-        hints = [r.pattern for r, _ in self.relational] + [r.pattern for r in self.qualitative + self.zero]
+        hints = [r.pattern for r, _, _ in self.relational] + [r.pattern for r in self.qualitative + self.zero]
         hints = [re.sub(r"\(\?P<\w+>", "(", h) for h in hints]  # one pattern: no repeated group names
         self.figureless_hint = re.compile("|".join(f"(?:{h})" for h in hints) or "(?!)")
         self.cue_texts = tuple(
@@ -354,6 +356,8 @@ class Extractor:
 
     def _noun_after(self, view: str, q: Quantity, clause_end: int) -> str:
         tail = _PAREN_AT_START.sub("", view[q.end : clause_end])  # 15万套（间）
+        if tail.lstrip().startswith(("（", "(")):
+            return ""  # 增长1.7%（同口径增长2.5%以上）: a gloss on the figure, not the thing it counts
         tail = _LIST_SEP.split(tail, maxsplit=1)[0]
         tail = _RANKING.sub("", tail)
         if re.search(r"\d", tail):
@@ -380,7 +384,9 @@ class Extractor:
         prev: _Draft | None = None
         group: list[str] | None = None  # subjects that 分别 distributes
         group_i = 0
-        for q in qs:
+        for qi, q in enumerate(qs):
+            if qi and _GLOSS_OPEN.match(view[qs[qi - 1].end : q.before_start]):
+                continue  # 增长1.7%（同口径增长2.5%以上）: a gloss inside brackets right after a figure
             hard_start = sent_start
             for i in range(q.before_start - 1, sent_start - 1, -1):
                 if view[i] in _HARD:
@@ -806,7 +812,7 @@ class Extractor:
         def free(a: int, b: int) -> bool:
             return all(b <= x or a >= y for x, y in taken)
 
-        for rx, measure in self.relational:
+        for rx, measure, cmp in self.relational:
             for m in rx.finditer(sent):
                 subj = self.v.resolve(_strip_prefixes(m["subject"], self.strip_prefix))
                 ref = self.v.resolve(m["reference"])
@@ -825,6 +831,7 @@ class Extractor:
                         rule="relational",
                         measure=measure,
                         relation=ref.key,
+                        comparator=cmp,
                     )
                 )
         for rx in self.zero:
@@ -882,6 +889,7 @@ class Extractor:
         measure: str,
         relation: str | None = None,
         value: Decimal | None = None,
+        comparator: Comparator = "none",
     ) -> Statement:
         quote = doc.text[start:end]
         base = f"{doc.region.name}|{doc.year}|goal|{ind.key}|{measure}|{quote}|{value}"
@@ -894,7 +902,7 @@ class Extractor:
             quote=quote,
             span=Span(start=start, end=end),
             value=value,
-            comparator="none" if value is None else "=",
+            comparator=comparator if value is None else "=",
             measure=measure,
             period=period,
             relation=relation,

@@ -108,6 +108,8 @@ class PeriodCue(Strict):
 class RelationalCue(Strict):
     regex: str  # named groups: subject, reference
     measure: str
+    # "none": in step with the reference (同步); ">": faster than it (增速高于经济增速)
+    comparator: Literal["none", ">", ">="] = "none"
 
 
 class Cues(Strict):
