@@ -191,6 +191,7 @@ class Extractor:
             sorted({c.text for c in cues.measure_before} | set(cues.to_verbs), key=len, reverse=True)
         )
         self.noun_stops = tuple(cues.noun_after_stops)
+        self.gloss_bases = tuple(sorted(cues.gloss_bases, key=len, reverse=True))
         self.split_words = cues.distribute_split
         self.shared_heads = sorted(cues.shared_heads, key=len, reverse=True)
 
@@ -367,6 +368,24 @@ class Extractor:
             return ""
         return tail[:_MAX_PHRASE]
 
+    def _gloss(self, view: str, before: Quantity, q: Quantity, prev: _Draft | None, sent_end: int) -> _Draft | None:
+        """The same figure on another basis (增长1.7%（同口径增长2.5%以上）): a second statement of
+        the figure before, quoted from that figure to the closing bracket; None for any other gloss."""
+        if prev is None or prev.q.start != before.start or q.unit != before.unit or not prev.phrase:
+            return None
+        gloss = view[before.end : q.before_start].lstrip()[1:]
+        if not gloss.startswith(self.gloss_bases):
+            return None
+        words, measure, _ = self._measure(gloss)
+        if measure == "level":
+            measure = prev.measure
+        if measure != prev.measure or words.strip() not in self.gloss_bases:
+            return None
+        close = next((i + 1 for i in range(q.end, sent_end) if view[i] in "）)"), q.end)
+        return _Draft(
+            q=q, phrase=prev.phrase, measure=measure, clause_start=before.start, clause_end=close, rule="figure.gloss"
+        )
+
     def drafts(self, view: str, sent_start: int, sent_end: int) -> list[_Draft]:
         sent = view[sent_start:sent_end]
         qs = [
@@ -386,7 +405,11 @@ class Extractor:
         group_i = 0
         for qi, q in enumerate(qs):
             if qi and _GLOSS_OPEN.match(view[qs[qi - 1].end : q.before_start]):
-                continue  # 增长1.7%（同口径增长2.5%以上）: a gloss inside brackets right after a figure
+                # 增长1.7%（同口径增长2.5%以上）: a gloss inside brackets right after a figure
+                g = self._gloss(view, qs[qi - 1], q, prev, sent_end)
+                if g is not None:
+                    out.append(g)
+                continue
             hard_start = sent_start
             for i in range(q.before_start - 1, sent_start - 1, -1):
                 if view[i] in _HARD:
@@ -711,7 +734,9 @@ class Extractor:
                     and base
                     and (phrase_clean or noun)
                     and prev.q.unit_kind == q.unit_kind
+                    and (rule == "figure.counted" or self.v.resolve(phrase_clean).id is None)
                 ):
+                    # (其中规模工业增加值增长6.2%: an indicator of the lexicon stands on its own)
                     if rule == "figure.counted":
                         phrase_clean = noun
                     # 累计推出259项制度创新成果，其中56项为全国首创

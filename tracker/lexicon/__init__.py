@@ -133,6 +133,7 @@ class Cues(Strict):
     lead_verbs: list[str] = []
     relative_regex: list[str] = []
     bare_heads: list[str] = []
+    gloss_bases: list[str] = []
     total_heads: list[str] = []
     predicate_starts: list[str] = []
     dependent_words: list[str] = []
