@@ -191,6 +191,7 @@ class Extractor:
             sorted({c.text for c in cues.measure_before} | set(cues.to_verbs), key=len, reverse=True)
         )
         self.noun_stops = tuple(cues.noun_after_stops)
+        self.growth_cues = tuple(c.text for c in cues.measure_before if c.measure == "growth" and len(c.text) == 2)
         self.gloss_bases = tuple(sorted(cues.gloss_bases, key=len, reverse=True))
         self.split_words = cues.distribute_split
         self.shared_heads = sorted(cues.shared_heads, key=len, reverse=True)
@@ -519,6 +520,11 @@ class Extractor:
                     phrase, measure, verb = raw.rstrip(), "level", None
             phrase, removed = _strip_suffixes(phrase.strip(), self.strip_suffix)
             phrase = phrase.strip()
+            if measure == "level" and q.unit_kind == "percent" and "目标" in removed:
+                # 经济增长目标设定为6%左右: the target of a growth is that growth
+                cue = next((c for c in self.growth_cues if phrase.endswith(c) and len(phrase) > len(c)), None)
+                if cue:
+                    phrase, measure = phrase[: -len(cue)], "growth"
             phrase_clean = _strip_prefixes(phrase, self.strip_prefix)
             span_of_years = _SPAN_OF_YEARS.search(phrase_clean)
             years: int | None = None
