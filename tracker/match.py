@@ -179,8 +179,11 @@ class Judge:
             return "higher"
         if goal.comparator in ("<=", "<"):
             return "lower"
-        # an unknown indicator with a plain or approximate figure: a target to reach
-        # (for a fall, a fall at least that large)
+        if goal.measure in ("level", "share") and any(c in goal.quote for c in self.lex.cues.lower_to_cues):
+            # 社会物流总费用与地区生产总值的比率降至13.5%: a ceiling to get under
+            return "lower"
+        # an unknown indicator with a plain or approximate figure (a count, a share, a
+        # level): a floor to reach, more is better (for a fall, a fall at least that large)
         return "higher"
 
     def tolerance(self, goal: Statement) -> Decimal:

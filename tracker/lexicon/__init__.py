@@ -134,6 +134,7 @@ class Cues(Strict):
     relative_regex: list[str] = []
     bare_heads: list[str] = []
     gloss_bases: list[str] = []
+    lower_to_cues: list[str] = []
     total_heads: list[str] = []
     predicate_starts: list[str] = []
     dependent_words: list[str] = []
