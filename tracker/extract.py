@@ -889,7 +889,7 @@ class Extractor:
             for m in rx.finditer(sent):
                 if not free(m.start(), m.end()):
                     continue
-                ind = self.v.resolve(m["subject"])
+                ind = self.v.resolve(_strip_prefixes(m["subject"], self.strip_prefix))
                 taken.append((m.start(), m.end()))
                 out.append(
                     self._bare(
