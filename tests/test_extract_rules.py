@@ -103,6 +103,7 @@ def test_relational_goals_faster_than(
         ("粮食产量保持稳定", "grain_output"),  # jiangsu-2025
         ("进出口保稳提质", "foreign_trade"),  # hunan-2025
         ("确保地表水水质优良率完成国家下达任务", "water_quality_good_share"),  # guangdong-2026
+        ("单位地区生产总值能耗完成“十四五”国家考核目标", "energy_intensity"),  # hubei-2025
     ],
 )
 def test_qualitative_goals(figureless: Lexicon, text: str, indicator: str) -> None:
@@ -122,6 +123,8 @@ def test_qualitative_goals(figureless: Lexicon, text: str, indicator: str) -> No
             "空气质量优良天数比率和地表水水质优良率均完成国家下达任务",
             "空气质量优良天数比率和地表水水质优良率",
         ),  # guangdong-2025
+        ("生态环境质量、能源、水资源等指标达到国家要求", "生态环境质量、能源、水资源等指标"),  # beijing-2025
+        ("全面完成节能减排降碳和环境质量改善约束性指标", "节能减排降碳和环境质量改善"),  # shandong-2025
     ],
 )
 def test_qualitative_goals_set_by_the_nation(figureless: Lexicon, text: str, key: str) -> None:
