@@ -511,8 +511,10 @@ class Judge:
             f"{s_out.period}年{goal.indicator.name}增长{fmt(s_out.value, '%')}，{ref_name}增长{fmt(r_out.value, '%')}，"
             f"{'快' if margin >= 0 else '慢'}{gap}，{'达到' if ok else '未达到'}增速{rule_zh}{ref_name}的目标"
         )
+        subj_ind = self._ind.get(goal.indicator.id or "")
         en = (
-            f"{goal.indicator.name} grew {fmt(s_out.value, '%')} in {s_out.period}, {ref_en} {fmt(r_out.value, '%')} "
+            f"{subj_ind.en if subj_ind else goal.indicator.name} grew {fmt(s_out.value, '%')} in {s_out.period}, "
+            f"{ref_en} {fmt(r_out.value, '%')} "
             f"({'+' if margin >= 0 else '-'}{fmt(abs(margin), ' points')}): "
             f"{'meets' if ok else 'misses'} the target of growth {rule_en} {ref_en}"
         )
