@@ -66,11 +66,44 @@ def test_relational_goals(figureless: Lexicon, text: str, subject: str, referenc
 
 
 @pytest.mark.parametrize(
+    ("text", "subject", "reference", "quote"),
+    [
+        ("居民收入增速高于经济增速", "disposable_income", "gdp", None),  # hunan-2025
+        (
+            # anhui-2025: the national average is not a lexicon indicator; the urban income is
+            "城镇常住居民人均可支配收入增速高于全国平均水平，农村常住居民人均可支配收入增速高于全国平均水平、高于城镇居民收入增速",
+            "rural_disposable_income",
+            "urban_disposable_income",
+            "农村常住居民人均可支配收入增速高于全国平均水平、高于城镇居民收入增速",
+        ),
+    ],
+)
+def test_relational_goals_faster_than(
+    figureless: Lexicon, text: str, subject: str, reference: str, quote: str | None
+) -> None:
+    full, sts = run("今年主要预期目标是：地区生产总值增长5%左右，" + text, figureless)
+    rel = [s for s in sts if s.rule == "relational"]
+    assert len(rel) == 1
+    s = rel[0]
+    assert (s.kind, s.value, s.comparator, s.measure) == ("goal", None, ">", "growth")
+    assert (s.indicator.id, s.relation) == (subject, reference)
+    assert full[s.span.start : s.span.end] == s.quote == (quote or text)
+
+
+@pytest.mark.parametrize(
     ("text", "indicator"),
     [
         ("劣V类水体全面消除", "inferior_v_water"),  # shanghai-2018
         ("全面消除劣Ⅴ类水体", "inferior_v_water"),  # hunan-2025
         ("推动城市黑臭水体动态清零", "black_odorous_water"),  # shandong-2025
+        ("单位地区生产总值能耗保持下降", "energy_intensity"),  # fujian-2025
+        ("单位生产总值能耗进一步下降", "energy_intensity"),  # pudong-2024
+        ("居民消费价格保持合理水平", "cpi"),  # shandong-2025
+        ("居民消费价格涨幅与全国一致", "cpi"),  # hunan-2025
+        ("粮食产量保持稳定", "grain_output"),  # jiangsu-2025
+        ("进出口保稳提质", "foreign_trade"),  # hunan-2025
+        ("确保地表水水质优良率完成国家下达任务", "water_quality_good_share"),  # guangdong-2026
+        ("单位地区生产总值能耗完成“十四五”国家考核目标", "energy_intensity"),  # hubei-2025
     ],
 )
 def test_qualitative_goals(figureless: Lexicon, text: str, indicator: str) -> None:
@@ -80,6 +113,30 @@ def test_qualitative_goals(figureless: Lexicon, text: str, indicator: str) -> No
     assert (s.kind, s.value, s.comparator, s.relation, s.rule) == ("goal", None, "none", None, "qualitative")
     assert s.indicator.id == indicator
     assert full[s.span.start : s.span.end] == s.quote
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("完成国家下达的节能减排和环境保护等任务", "节能减排和环境保护等"),  # sichuan-2025
+        (
+            "空气质量优良天数比率和地表水水质优良率均完成国家下达任务",
+            "空气质量优良天数比率和地表水水质优良率",
+        ),  # guangdong-2025
+        ("生态环境质量、能源、水资源等指标达到国家要求", "生态环境质量、能源、水资源等指标"),  # beijing-2025
+        ("全面完成节能减排降碳和环境质量改善约束性指标", "节能减排降碳和环境质量改善"),  # shandong-2025
+    ],
+)
+def test_qualitative_goals_set_by_the_nation(figureless: Lexicon, text: str, key: str) -> None:
+    full, sts = run(text, figureless)
+    assert [(s.rule, s.indicator.key, s.value) for s in sts] == [("qualitative", key, None)]
+    assert full[sts[0].span.start : sts[0].span.end] == sts[0].quote
+
+
+def test_a_fall_with_a_figure_is_not_qualitative(figureless: Lexicon) -> None:
+    # jiangsu-2025: 单位地区生产总值能耗下降2%左右 is a figure goal only
+    _, sts = run("单位地区生产总值能耗下降2%左右", figureless)
+    assert [(s.rule, s.value, s.comparator, s.measure) for s in sts] == [("figure.subject", Decimal(2), "~", "decline")]
 
 
 def test_figureless_goals_only_in_goal_sections(figureless: Lexicon) -> None:

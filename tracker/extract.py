@@ -21,7 +21,7 @@ import cn2an
 
 from tracker.ingest import blank, lines_with_offsets
 from tracker.lexicon import Lexicon, lexicon
-from tracker.models import Document, IndicatorRef, Kind, Period, Section, Span, Statement
+from tracker.models import Comparator, Document, IndicatorRef, Kind, Period, Section, Span, Statement
 from tracker.normalize import normalize
 from tracker.quantity import Grammar, Quantity, find_quantities, grammar
 from tracker.structure import period_of_text, section_at, strip_vocative, turn_period
@@ -44,6 +44,8 @@ _SHORT_NOUN = re.compile(r"(?:(?![和与及或])[\u4e00-\u9fff]){1,4}")
 _PAREN_AT_START = re.compile(r"^\s*[（(][^）)]{0,8}[）)]")
 _LIST_SEP = re.compile(r"、(?![^（(]*[）)])")
 _SPAN_OF_YEARS = re.compile(r"(?:^|(?<=[\u4e00-\u9fff]))(?:\d{1,2}|[一二三四五六七八九十]+)年$")
+# an opened bracket right after a figure, not yet closed: the text glosses that figure
+_GLOSS_OPEN = re.compile(r"^\s*[（(][^）)]*$")
 _CJK = re.compile(r"[\u4e00-\u9fff“\"（(]")
 _MAX_PHRASE = 30
 
@@ -179,16 +181,18 @@ class Extractor:
                         self.head_index.setdefault(h, []).append((a[: -len(h)], ind.id))
         self.relative = [re.compile(r) for r in cues.relative_regex]
         on = cues.figureless_goals
-        self.relational = [(re.compile(r.regex), r.measure) for r in cues.relational] if on else []
+        self.relational = [(re.compile(r.regex), r.measure, r.comparator) for r in cues.relational] if on else []
         self.qualitative = [re.compile(r) for r in cues.qualitative] if on else []
         self.zero = [re.compile(r) for r in cues.zero]
-        hints = [r.pattern for r, _ in self.relational] + [r.pattern for r in self.qualitative + self.zero]
+        hints = [r.pattern for r, _, _ in self.relational] + [r.pattern for r in self.qualitative + self.zero]
         hints = [re.sub(r"\(\?P<\w+>", "(", h) for h in hints]  # one pattern: no repeated group names
         self.figureless_hint = re.compile("|".join(f"(?:{h})" for h in hints) or "(?!)")
         self.cue_texts = tuple(
             sorted({c.text for c in cues.measure_before} | set(cues.to_verbs), key=len, reverse=True)
         )
         self.noun_stops = tuple(cues.noun_after_stops)
+        self.growth_cues = tuple(c.text for c in cues.measure_before if c.measure == "growth" and len(c.text) == 2)
+        self.gloss_bases = tuple(sorted(cues.gloss_bases, key=len, reverse=True))
         self.split_words = cues.distribute_split
         self.shared_heads = sorted(cues.shared_heads, key=len, reverse=True)
 
@@ -354,6 +358,8 @@ class Extractor:
 
     def _noun_after(self, view: str, q: Quantity, clause_end: int) -> str:
         tail = _PAREN_AT_START.sub("", view[q.end : clause_end])  # 15万套（间）
+        if tail.lstrip().startswith(("（", "(")):
+            return ""  # 增长1.7%（同口径增长2.5%以上）: a gloss on the figure, not the thing it counts
         tail = _LIST_SEP.split(tail, maxsplit=1)[0]
         tail = _RANKING.sub("", tail)
         if re.search(r"\d", tail):
@@ -362,6 +368,24 @@ class Extractor:
         if not tail or tail.startswith(self.noun_stops) or not _CJK.match(tail):
             return ""
         return tail[:_MAX_PHRASE]
+
+    def _gloss(self, view: str, before: Quantity, q: Quantity, prev: _Draft | None, sent_end: int) -> _Draft | None:
+        """The same figure on another basis (增长1.7%（同口径增长2.5%以上）): a second statement of
+        the figure before, quoted from that figure to the closing bracket; None for any other gloss."""
+        if prev is None or prev.q.start != before.start or q.unit != before.unit or not prev.phrase:
+            return None
+        gloss = view[before.end : q.before_start].lstrip()[1:]
+        if not gloss.startswith(self.gloss_bases):
+            return None
+        words, measure, _ = self._measure(gloss)
+        if measure == "level":
+            measure = prev.measure
+        if measure != prev.measure or words.strip() not in self.gloss_bases:
+            return None
+        close = next((i + 1 for i in range(q.end, sent_end) if view[i] in "）)"), q.end)
+        return _Draft(
+            q=q, phrase=prev.phrase, measure=measure, clause_start=before.start, clause_end=close, rule="figure.gloss"
+        )
 
     def drafts(self, view: str, sent_start: int, sent_end: int) -> list[_Draft]:
         sent = view[sent_start:sent_end]
@@ -380,7 +404,13 @@ class Extractor:
         prev: _Draft | None = None
         group: list[str] | None = None  # subjects that 分别 distributes
         group_i = 0
-        for q in qs:
+        for qi, q in enumerate(qs):
+            if qi and _GLOSS_OPEN.match(view[qs[qi - 1].end : q.before_start]):
+                # 增长1.7%（同口径增长2.5%以上）: a gloss inside brackets right after a figure
+                g = self._gloss(view, qs[qi - 1], q, prev, sent_end)
+                if g is not None:
+                    out.append(g)
+                continue
             hard_start = sent_start
             for i in range(q.before_start - 1, sent_start - 1, -1):
                 if view[i] in _HARD:
@@ -490,6 +520,11 @@ class Extractor:
                     phrase, measure, verb = raw.rstrip(), "level", None
             phrase, removed = _strip_suffixes(phrase.strip(), self.strip_suffix)
             phrase = phrase.strip()
+            if measure == "level" and q.unit_kind == "percent" and "目标" in removed:
+                # 经济增长目标设定为6%左右: the target of a growth is that growth
+                cue = next((c for c in self.growth_cues if phrase.endswith(c) and len(phrase) > len(c)), None)
+                if cue:
+                    phrase, measure = phrase[: -len(cue)], "growth"
             phrase_clean = _strip_prefixes(phrase, self.strip_prefix)
             span_of_years = _SPAN_OF_YEARS.search(phrase_clean)
             years: int | None = None
@@ -705,7 +740,9 @@ class Extractor:
                     and base
                     and (phrase_clean or noun)
                     and prev.q.unit_kind == q.unit_kind
+                    and (rule == "figure.counted" or self.v.resolve(phrase_clean).id is None)
                 ):
+                    # (其中规模工业增加值增长6.2%: an indicator of the lexicon stands on its own)
                     if rule == "figure.counted":
                         phrase_clean = noun
                     # 累计推出259项制度创新成果，其中56项为全国首创
@@ -806,7 +843,7 @@ class Extractor:
         def free(a: int, b: int) -> bool:
             return all(b <= x or a >= y for x, y in taken)
 
-        for rx, measure in self.relational:
+        for rx, measure, cmp in self.relational:
             for m in rx.finditer(sent):
                 subj = self.v.resolve(_strip_prefixes(m["subject"], self.strip_prefix))
                 ref = self.v.resolve(m["reference"])
@@ -825,6 +862,7 @@ class Extractor:
                         rule="relational",
                         measure=measure,
                         relation=ref.key,
+                        comparator=cmp,
                     )
                 )
         for rx in self.zero:
@@ -851,7 +889,7 @@ class Extractor:
             for m in rx.finditer(sent):
                 if not free(m.start(), m.end()):
                     continue
-                ind = self.v.resolve(m["subject"])
+                ind = self.v.resolve(_strip_prefixes(m["subject"], self.strip_prefix))
                 taken.append((m.start(), m.end()))
                 out.append(
                     self._bare(
@@ -882,6 +920,7 @@ class Extractor:
         measure: str,
         relation: str | None = None,
         value: Decimal | None = None,
+        comparator: Comparator = "none",
     ) -> Statement:
         quote = doc.text[start:end]
         base = f"{doc.region.name}|{doc.year}|goal|{ind.key}|{measure}|{quote}|{value}"
@@ -894,7 +933,7 @@ class Extractor:
             quote=quote,
             span=Span(start=start, end=end),
             value=value,
-            comparator="none" if value is None else "=",
+            comparator=comparator if value is None else "=",
             measure=measure,
             period=period,
             relation=relation,

@@ -145,9 +145,10 @@ def target_text(goal: Statement, lang: str = "zh") -> str:
     return s
 
 
-def _measured(value: Decimal | None, unit: str | None, measure: str, lang: str) -> str:
+def _measured(value: Decimal | None, unit: str | None, measure: str, lang: str, comparator: str = "=") -> str:
     table = _MEASURE_ZH if lang == "zh" else _MEASURE_EN
-    return f"{table.get(measure, '')}{fmt(value, unit)}"
+    bound = (_CMP_ZH if lang == "zh" else _CMP_EN).get(comparator, "") if comparator in (">", ">=", "<", "<=") else ""
+    return f"{table.get(measure, '')}{bound}{fmt(value, unit)}"
 
 
 class Judge:
@@ -178,8 +179,11 @@ class Judge:
             return "higher"
         if goal.comparator in ("<=", "<"):
             return "lower"
-        # an unknown indicator with a plain or approximate figure: a target to reach
-        # (for a fall, a fall at least that large)
+        if goal.measure in ("level", "share") and any(c in goal.quote for c in self.lex.cues.lower_to_cues):
+            # 社会物流总费用与地区生产总值的比率降至13.5%: a ceiling to get under
+            return "lower"
+        # an unknown indicator with a plain or approximate figure (a count, a share, a
+        # level): a floor to reach, more is better (for a fall, a fall at least that large)
         return "higher"
 
     def tolerance(self, goal: Statement) -> Decimal:
@@ -254,8 +258,10 @@ class Judge:
     ) -> tuple[str, str]:
         shown = out.value * sign if out.value is not None and sign != 1 else out.value
         measure = goal.measure if sign != 1 else out.measure
-        o_zh = f"{out.period}年{_measured(shown, out.unit, measure, 'zh')}"
-        o_en = f"{_measured(shown, out.unit, measure, 'en')} in {out.period}"
+        # the outcome's own bound (超过6000亿元) is part of what it says
+        oc = out.comparator if sign == 1 else {">": "<", ">=": "<=", "<": ">", "<=": ">="}.get(out.comparator, "=")
+        o_zh = f"{out.period}年{_measured(shown, out.unit, measure, 'zh', oc)}"
+        o_en = f"{_measured(shown, out.unit, measure, 'en', oc)} in {out.period}"
         g_zh = f"{goal.period}年目标{_MEASURE_ZH.get(goal.measure, '')}{target_text(goal, 'zh')}"
         g_en = f"{_MEASURE_EN.get(goal.measure, '')}{target_text(goal, 'en')} target for {goal.period}"
         if verdict == "not_comparable":
@@ -347,7 +353,11 @@ class Judge:
         return best, flags, others
 
     def _is_rate(self, goal: Statement) -> bool:
-        return goal.indicator.id is not None and self._unit_kind.get(goal.unit or "", "") in _RATE_KINDS
+        # a lexicon indicator in a rate unit, or a share of things outside the lexicon
+        # (60%的城市污水处理厂完成提标改造): its level at the end of a period is a rate's level
+        if self._unit_kind.get(goal.unit or "", "") not in _RATE_KINDS:
+            return False
+        return goal.indicator.id is not None or goal.measure == "share"
 
     def _candidates(self, goal: Statement, outs: list[Statement]) -> list[tuple[Statement, int]]:
         res = []
@@ -501,8 +511,10 @@ class Judge:
             f"{s_out.period}年{goal.indicator.name}增长{fmt(s_out.value, '%')}，{ref_name}增长{fmt(r_out.value, '%')}，"
             f"{'快' if margin >= 0 else '慢'}{gap}，{'达到' if ok else '未达到'}增速{rule_zh}{ref_name}的目标"
         )
+        subj_ind = self._ind.get(goal.indicator.id or "")
         en = (
-            f"{goal.indicator.name} grew {fmt(s_out.value, '%')} in {s_out.period}, {ref_en} {fmt(r_out.value, '%')} "
+            f"{subj_ind.en if subj_ind else goal.indicator.name} grew {fmt(s_out.value, '%')} in {s_out.period}, "
+            f"{ref_en} {fmt(r_out.value, '%')} "
             f"({'+' if margin >= 0 else '-'}{fmt(abs(margin), ' points')}): "
             f"{'meets' if ok else 'misses'} the target of growth {rule_en} {ref_en}"
         )

@@ -108,6 +108,8 @@ class PeriodCue(Strict):
 class RelationalCue(Strict):
     regex: str  # named groups: subject, reference
     measure: str
+    # "none": in step with the reference (同步); ">": faster than it (增速高于经济增速)
+    comparator: Literal["none", ">", ">="] = "none"
 
 
 class Cues(Strict):
@@ -131,6 +133,8 @@ class Cues(Strict):
     lead_verbs: list[str] = []
     relative_regex: list[str] = []
     bare_heads: list[str] = []
+    gloss_bases: list[str] = []
+    lower_to_cues: list[str] = []
     total_heads: list[str] = []
     predicate_starts: list[str] = []
     dependent_words: list[str] = []
