@@ -125,6 +125,7 @@ class _Draft:
     noun: str | None = None  # the thing a counted figure counts
     noun_cut: str | None = None  # the same, as written before the next list item
     years: int | None = None  # 五年增长30.8%: the figure covers that many years
+    within: tuple[str, str] | None = None  # 其中…: the words that make an item part of the whole
     skip: bool = False
 
 
@@ -195,6 +196,12 @@ class Extractor:
         self.gloss_bases = tuple(sorted(cues.gloss_bases, key=len, reverse=True))
         self.split_words = cues.distribute_split
         self.shared_heads = sorted(cues.shared_heads, key=len, reverse=True)
+        self.per_units = {p.canonical: p.unit for p in self.lex.units.per_prefixes}
+        self.adding_verbs = set(cues.adding_verbs) | set(self.increase_verbs)
+        # place names as written in lists (厦门、福州机场…): regions, aliases, names without 市/省/县/区
+        places = set(self.v.region_words) - set(cues.region_words)
+        places |= {n[:-1] for n in places if len(n) >= 3 and n[-1] in "市省县区"}
+        self.places = sorted(places, key=len, reverse=True)
 
     # ------------------------------------------------------------ periods and kinds
 
@@ -265,8 +272,17 @@ class Extractor:
                 return phrase, cue.measure, verb
         for v in self.task_verbs:
             if raw.endswith(v):
-                return raw[: -len(v)], "increase", v
+                return raw[: -len(v)], self._task_measure(v, raw), v
         return raw, "level", None
+
+    def _task_measure(self, verb: str, raw: str) -> str:
+        """The measure of a count after a task verb: 累计建设24个… is a total (cumulative),
+        新建50个… an increase (``adding_verbs``), 推进39个县域… the things worked on (level)."""
+        raw = raw.rstrip()
+        lead = raw[: -len(verb)] if raw.endswith(verb) else raw
+        if "累计" in lead and verb not in self.increase_verbs:
+            return "cumulative"
+        return "increase" if verb in self.adding_verbs else "level"
 
     def subjects(self, phrase: str) -> list[str]:
         """The subjects a 分别/都 clause lists, each with the head noun they share.
@@ -303,6 +319,10 @@ class Extractor:
         for i in range(1, len(last) - 1):
             if self.v.resolve(part + last[i:]).id is not None:
                 return part + last[i:]
+        # parallel place names: 厦门、福州机场旅客吞吐量 -> 厦门机场旅客吞吐量
+        place = next((p for p in self.places if last.startswith(p) and len(last) > len(p) + 1), None)
+        if place and (part in self.places or len(part) == len(place)) and not part.endswith(tuple(self.shared_heads)):
+            return part + last[len(place) :]
         # the part's own last word found in the last subject: 城镇居民 / 农村居民人均可支配收入
         for k in range(min(len(part), 4), 1, -1):
             j = last.find(part[-k:])
@@ -318,6 +338,35 @@ class Extractor:
         if head:
             return part + head
         return part
+
+    def _task_object(self, clause: str) -> str:
+        """What the last task verb of a clause is done for: 为80万重点群体提供就业帮扶 -> 就业帮扶."""
+        clause = re.split(f"[{_HARD}]", clause)[-1].strip()
+        hits = sorted(
+            ((clause.rfind(v), v) for v in self.task_verbs if clause.rfind(v) > 0), key=lambda h: -h[0] - len(h[1])
+        )
+        for i, v in hits:
+            obj = clause[i + len(v) :]
+            if 2 <= len(obj) <= 12 and not re.search(r"\d", obj) and all(_CJK.match(ch) for ch in obj):
+                return obj
+        return ""
+
+    def _parallel_head(self, phrase: str, other: str) -> str:
+        """A subject without a head completed from a parallel one before it: 散居孤儿（含…）
+        after 集中供养孤儿基本生活保障省定最低标准 -> 散居孤儿基本生活保障省定最低标准."""
+        core = re.sub(r"[（(][^）)]*[）)]$", "", phrase.strip())
+        if (
+            len(core) < 2
+            or core.endswith(tuple(self.shared_heads))
+            or not other.endswith(tuple(self.shared_heads))
+            or self.v.resolve(phrase).id is not None
+        ):
+            return phrase
+        for k in (3, 2):
+            j = other.find(core[-k:])
+            if 0 <= j and j + k < len(other) and other[j + k :] != core[-k:] and len(other) - j - k >= 2:
+                return core + other[j + k :]
+        return phrase
 
     def _share_of(self, view: str, q: Quantity, clause_end: int, bare: bool = False) -> str:
         """The things a percentage is a share of when it stands in front of them (60%的城市…);
@@ -441,6 +490,14 @@ class Extractor:
             if same_clause_prev and prev is not None:
                 region_start = prev.q.end
             raw = view[region_start : q.before_start]
+            if (
+                same_clause_prev
+                and prev is not None
+                and prev.q.unit in self.per_units
+                and q.unit == self.per_units[prev.q.unit]
+            ):
+                # 从每人每月1536元提高到1567元: the second figure is the same monthly rate
+                q = replace(q, unit=prev.q.unit)
             of_thing = raw.rstrip().endswith("的")
             if same_clause_prev and prev is not None and prev.noun:
                 # 181项检验结果和300项检查结果: the first figure's thing is not the second's subject
@@ -497,6 +554,11 @@ class Extractor:
                         owner = next((o for o in reversed(out) if o is not prev and not o.skip), None)
                         if owner is not None:
                             d.phrase = (owner.noun or owner.phrase) + d.phrase.strip()
+                    elif (twin := next((o for o in reversed(out) if o is not prev and not o.skip), None)) and (
+                        twin.q.unit == q.unit and twin.rule.startswith("figure.from_to")
+                    ):
+                        # …标准从2375元提高到2423元，散居孤儿从1536元提高到1567元: the same standard
+                        d.phrase = self._parallel_head(d.phrase, twin.phrase)
                     out.append(d)
                     prev = d
                     continue
@@ -514,7 +576,7 @@ class Extractor:
             noun_cut = noun
             if noun and later and view[clause_end : clause_end + 1] in ("、", "和"):
                 noun = self._complete_noun(view, noun, later[0], clause_end_hard)
-            if verb and raw.rstrip().endswith(verb) and not noun and phrase.strip() and measure == "increase":
+            if verb and raw.rstrip().endswith(verb) and not noun and phrase.strip():
                 if verb in self.task_verb_only:
                     # 其中用于项目建设1542亿元: 建设 belongs to the subject
                     phrase, measure, verb = raw.rstrip(), "level", None
@@ -537,6 +599,7 @@ class Extractor:
             if measure == "level" and phrase_clean.startswith(tuple(self.increase_verbs)):
                 measure = "increase"
             rule = "figure.subject"
+            within: tuple[str, str] | None = None
             distribute: list[str] | None = None
             listed = bool(same_clause_prev and prev is not None and raw.strip() in ("和", "、", "及", "与", ""))
             if listed and prev is not None:
@@ -611,7 +674,7 @@ class Extractor:
                     # 为退役军人提供5万个就业岗位: the figure counts the thing after it; 示范区完成600
                     # 平方公里设施智能化部署: a size keeps the subject
                     phrase_clean = task_verb + noun if q.unit_kind == "count" else phrase_clean + task_verb + noun
-                    measure = "increase"
+                    measure = self._task_measure(task_verb, raw)
                     rule = "figure.task"
                 elif "、" in lead and lead.rsplit("、", 1)[1] in self.dependent:
                     # 实施学前一年免费教育政策、惠及168万名儿童
@@ -657,6 +720,7 @@ class Extractor:
                 measure = "share"
                 rule = "figure.share_of"
             if not phrase_clean:
+                inherited = False
                 if (
                     verb is None
                     and prev is not None
@@ -665,9 +729,11 @@ class Extractor:
                     and raw.strip() in ("", "和", "、", "及", "与")
                 ):
                     verb = prev.verb
+                    inherited = True
                 if verb and noun:
                     phrase_clean = verb + noun
-                    measure = "increase"
+                    # 累计建设24个…、12个…: the second item shares the first one's measure
+                    measure = prev.measure if inherited and prev is not None else self._task_measure(verb, raw)
                     rule = "figure.task"
                 elif q.unit_kind == "percent" and self._share_of(view, q, clause_end):
                     # 60%的城市污水处理厂完成提标改造; 三分之二的公园实现无界融通
@@ -747,6 +813,30 @@ class Extractor:
                         phrase_clean = noun
                     # 累计推出259项制度创新成果，其中56项为全国首创
                     phrase_clean = base + "中" + (phrase_clean or noun)
+                    within = (base + "中", "")
+            if (
+                within is None
+                and rule == "figure.subject"
+                and phrase_clean
+                and self.v.resolve(phrase_clean).id is None
+                and not re.search(r"\d", phrase_clean)
+            ):
+                if raw.lstrip().startswith("其中") and (prev is None or prev.q.end < hard_start - 1):
+                    # 为80万重点群体提供就业帮扶，其中…退役军人1万人: the task the clause before names
+                    obj = self._task_object(view[sent_start : max(sent_start, hard_start - 1)])
+                    if obj:
+                        within = ("", obj)
+                elif (
+                    same_clause_prev
+                    and prev is not None
+                    and prev.within is not None
+                    and prev.q.unit_kind == q.unit_kind
+                    and "、" in view[prev.q.end : q.before_start]
+                ):
+                    # …其中离校未就业高校毕业生6万人、退役军人1万人: each listed item of the same whole
+                    within = prev.within
+                if within is not None:
+                    phrase_clean = within[0] + phrase_clean + within[1]
             if len(phrase_clean) > _MAX_PHRASE:
                 phrase_clean = phrase_clean[-_MAX_PHRASE:]
             d = _Draft(
@@ -760,6 +850,7 @@ class Extractor:
                 distribute=distribute,
                 years=years,
             )
+            d.within = within
             if rule == "figure.distribute_each":
                 d.group = group
             if rule in ("figure.counted", "figure.task"):

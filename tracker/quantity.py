@@ -77,6 +77,7 @@ class Grammar:
         self.nf_after_re = [re.compile(r) for r in nf.after_regex]
         self.nf_before_re = [re.compile(r) for r in nf.before_regex]
         self.year_after = tuple(nf.year_after)
+        self.per_prefixes = sorted(lex.units.per_prefixes, key=lambda p: len(p.text), reverse=True)
 
 
 @cache
@@ -184,6 +185,13 @@ def find_quantities(text: str, g: Grammar | None = None) -> list[Quantity]:
                     comparator = cue.comparator if comparator == "=" else comparator
                 before_start = s - len(cue.text)
                 break
+        canonical = unit.canonical if unit else None
+        for per in g.per_prefixes:
+            if canonical == per.unit and text.endswith(per.text, 0, before_start):
+                # 每人每月1536元: a monthly rate per person
+                canonical = per.canonical
+                before_start -= len(per.text)
+                break
         out.append(
             Quantity(
                 start=s,
@@ -191,7 +199,7 @@ def find_quantities(text: str, g: Grammar | None = None) -> list[Quantity]:
                 text=text[s:e],
                 value=exact(value),
                 value_high=exact(value_high) if value_high is not None else None,
-                unit=unit.canonical if unit else None,
+                unit=canonical,
                 unit_kind=unit.kind if unit else None,
                 comparator=comparator,
                 before_start=before_start,

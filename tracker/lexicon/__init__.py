@@ -63,10 +63,17 @@ class WordFigure(Strict):
     comparator: Comparator = "="
 
 
+class PerPrefix(Strict):
+    text: str  # 每人每月 in front of a figure
+    unit: str  # the figure's canonical unit it applies to (元)
+    canonical: str  # the rate unit it becomes (元/月)
+
+
 class Units(Strict):
     multipliers: list[Multiplier]
     units: list[Unit]
     word_figures: list[WordFigure] = []
+    per_prefixes: list[PerPrefix] = []
 
     def unit(self, text: str) -> Unit:
         for u in self.units:
@@ -115,6 +122,7 @@ class RelationalCue(Strict):
 class Cues(Strict):
     measure_before: list[MeasureCue]
     task_verbs: list[str]
+    adding_verbs: list[str] = []
     goal_cues: list[str]
     outcome_cues: list[str]
     phrase_strip_prefix: list[str]
