@@ -282,7 +282,8 @@ class Extractor:
         lead = raw[: -len(verb)] if raw.endswith(verb) else raw
         if "累计" in lead and verb not in self.increase_verbs:
             return "cumulative"
-        return "increase" if verb in self.adding_verbs else "level"
+        # 新实施20个…项目: 新 in front of any task verb makes the things new
+        return "increase" if verb in self.adding_verbs or lead.endswith("新") else "level"
 
     def subjects(self, phrase: str) -> list[str]:
         """The subjects a 分别/都 clause lists, each with the head noun they share.
@@ -453,6 +454,7 @@ class Extractor:
         prev: _Draft | None = None
         group: list[str] | None = None  # subjects that 分别 distributes
         group_i = 0
+        pending: list[_Draft] = []  # from-figures of 分别从…、…提高到…、… still waiting for their to-figure
         for qi, q in enumerate(qs):
             if qi and _GLOSS_OPEN.match(view[qs[qi - 1].end : q.before_start]):
                 # 增长1.7%（同口径增长2.5%以上）: a gloss inside brackets right after a figure
@@ -529,12 +531,46 @@ class Extractor:
                     prev.clause_end = max(prev.clause_end, q.end)
                     continue
             # from-to: 从3.3%提高到3.8%
+            if pending and same_clause_prev and prev is not None and raw.strip() in ("", "、", "和", "及", "与"):
+                # 分别从每人每月209元、280元提高到217元、290元: the next to-figure, the next subject
+                first = pending.pop(0)
+                d = _Draft(
+                    q=q,
+                    phrase=first.phrase,
+                    measure="level",
+                    clause_start=prev.clause_start,
+                    clause_end=clause_end,
+                    rule="figure.from_to",
+                    baseline=first.q.value,
+                )
+                out.append(d)
+                prev = d
+                continue
+            pending = []
             if same_clause_prev and prev is not None:
                 between = _YEAR_OF.sub("", raw.strip())
                 to = next((t for t in self.to_verbs if between == t or between == t + "了"), None)
                 pre = _YEAR_OF.sub(lambda m: "\0" * len(m.group()), view[prev.clause_start : prev.q.before_start])
                 fw = max((pre.rfind(w) for w in self.lex.cues.from_words), default=-1)
                 pre = view[prev.clause_start : prev.q.before_start]
+                froms = [o for o in out if prev.group is not None and o.group is prev.group and not o.skip]
+                if to and len(froms) >= 2 and froms[-1] is prev and prev.rule == "figure.distribute_each":
+                    # 分别从209元、280元提高到217元、290元: each subject from its figure to its figure
+                    for o in froms:
+                        o.skip = True
+                    pending = froms[1:]
+                    d = _Draft(
+                        q=q,
+                        phrase=froms[0].phrase,
+                        measure="level",
+                        clause_start=prev.clause_start,
+                        clause_end=clause_end,
+                        rule="figure.from_to",
+                        baseline=froms[0].q.value,
+                    )
+                    out.append(d)
+                    prev = d
+                    continue
                 if to and fw >= 0:
                     prev.skip = True
                     d = _Draft(
@@ -617,7 +653,7 @@ class Extractor:
                 if len(parts) > 1 and len(pred) <= 8:
                     phrase_clean = subj
                     removed = removed | {each}
-                    split_pred = pred
+                    split_pred = "" if pred in self.lex.cues.from_words else pred  # 分别从…: from-to
                 else:
                     split_pred = ""
             else:
