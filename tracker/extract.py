@@ -873,6 +873,17 @@ class Extractor:
                     within = prev.within
                 if within is not None:
                     phrase_clean = within[0] + phrase_clean + within[1]
+            if within is None and rule == "figure.subject" and phrase_clean and not same_clause_prev:
+                # 城镇居民人均可支配收入达到5.2万元，农村居民达到2.4万元: the head of the one before
+                twin = next((o for o in reversed(out) if o.q.unit == q.unit and not o.skip), None)
+                if (
+                    twin is not None
+                    and twin.measure == measure
+                    and twin.rule != "figure.counted"
+                    and twin.distribute is None
+                    and "、" not in twin.phrase
+                ):
+                    phrase_clean = self._parallel_head(phrase_clean, twin.phrase)
             if len(phrase_clean) > _MAX_PHRASE:
                 phrase_clean = phrase_clean[-_MAX_PHRASE:]
             d = _Draft(
