@@ -199,7 +199,7 @@ class Extractor:
         self.per_units = {p.canonical: p.unit for p in self.lex.units.per_prefixes}
         self.adding_verbs = set(cues.adding_verbs) | set(self.increase_verbs)
         # place names as written in lists (厦门、福州机场…): regions, aliases, names without 市/省/县/区
-        places = set(self.v.region_words) - set(cues.region_words)
+        places = {w for r in self.lex.regions.regions if r.level != "national" for w in [r.name, *r.aliases]}
         places |= {n[:-1] for n in places if len(n) >= 3 and n[-1] in "市省县区"}
         self.places = sorted(places, key=len, reverse=True)
 
