@@ -198,6 +198,8 @@ class Extractor:
         self.shared_heads = sorted(cues.shared_heads, key=len, reverse=True)
         self.per_units = {p.canonical: p.unit for p in self.lex.units.per_prefixes}
         self.adding_verbs = set(cues.adding_verbs) | set(self.increase_verbs)
+        # a subject opening with 新增 or a 新-verb (新培育…平台10家) counts things newly added
+        self.adding_starts = tuple(self.increase_verbs) + tuple(v for v in cues.adding_verbs if v.startswith("新"))
         # place names as written in lists (厦门、福州机场…): regions, aliases, names without 市/省/县/区
         places = {w for r in self.lex.regions.regions if r.level != "national" for w in [r.name, *r.aliases]}
         places |= {n[:-1] for n in places if len(n) >= 3 and n[-1] in "市省县区"}
@@ -632,7 +634,7 @@ class Extractor:
                 years = int(n) if n.isdigit() else int(cn2an.cn2an(n, "smart"))
                 phrase_clean = phrase_clean[: span_of_years.start()]
                 measure = {"growth": "cumulative_growth", "decline": "cumulative_decline"}.get(measure, measure)
-            if measure == "level" and phrase_clean.startswith(tuple(self.increase_verbs)):
+            if measure == "level" and phrase_clean.startswith(self.adding_starts):
                 measure = "increase"
             rule = "figure.subject"
             within: tuple[str, str] | None = None
