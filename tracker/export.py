@@ -110,9 +110,10 @@ def num(d: Decimal | None) -> int | float | None:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
-def build_export(engine: Engine) -> Export:
+def build_export(engine: Engine, *, rows: list[tuple[int, int, Statement]] | None = None) -> Export:
+    """``rows``: the stored statements, when the caller has loaded them already."""
     docs = store.documents(engine)
-    rows = store.statements(engine)
+    rows = store.statements(engine) if rows is None else rows
     sid = {st.key: f"s{rid}" for rid, _, st in rows}
     matches = store.matches(engine)
     by_key = {st.key: st for _, _, st in rows}
@@ -215,10 +216,10 @@ CSV_COLUMNS = [
 ]
 
 
-def goals_csv(engine: Engine) -> str:
+def goals_csv(engine: Engine, *, rows: list[tuple[int, int, Statement]] | None = None) -> str:
     """One row per goal with its verdict and evidence; UTF-8 with BOM so Excel reads the Chinese."""
     docs = dict(store.documents(engine))
-    rows = store.statements(engine)
+    rows = store.statements(engine) if rows is None else rows
     matches = store.matches(engine)
     by_key = {st.key: (rid, doc_id, st) for rid, doc_id, st in rows}
     statuses = {g.goal: g for g in goal_statuses(rows, matches)}

@@ -1,8 +1,24 @@
-"""The main job: report files -> database -> matches -> scorecards. The CLI only calls this."""
+"""The main job: report files -> database -> matches -> scorecards. The CLI only calls this.
+
+Scale and failure rules:
+- A file whose decoded text is already stored (same sha256) is skipped before any parsing.
+- Parsing (ingest, structure, extract) runs in worker processes (``jobs``); every database
+  write happens in this process, one transaction per document, so a run killed at any
+  point leaves each document stored whole or not at all, and the next run does the rest.
+- When nothing changed since the site in ``out`` was built (same documents, tolerances,
+  matches and code), matching and rendering are skipped: the site is already correct.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import json
+import multiprocessing
+import os
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,12 +27,17 @@ from sqlalchemy import Engine
 from tracker import store
 from tracker.errors import InputError, TrackerError
 from tracker.extract import extract
-from tracker.ingest import discover, ingest_file
-from tracker.lexicon import Tolerances
+from tracker.ingest import discover, ingest_text, read_text, sha256
+from tracker.lexicon import Tolerances, lexicon
 from tracker.match import judge
+from tracker.models import Document, Section, Statement
 from tracker.structure import structure
 
 Progress = Callable[[str, int, int], None]
+Parsed = tuple[Document, list[Section], list[Statement]]
+
+AUTO_PARALLEL_MIN = 8  # with jobs=0 (auto), fewer new reports than this are parsed in this process
+BUILD_FILE = ".tracker-build.json"  # fingerprint of what the site in ``out`` was built from
 
 
 @dataclass
@@ -27,6 +48,62 @@ class RunResult:
     statements: int = 0
     matches: int = 0
     index: Path | None = None
+    rebuilt: bool = True  # False: nothing changed, the site in place was kept
+
+
+def parse(text: str, source: str, region: str | None, year: int | None) -> Parsed | str:
+    """Ingest, structure and extract one decoded report; a one-line error instead of raising."""
+    try:
+        doc = ingest_text(text, source, region=region, year=year)
+        secs = structure(doc)
+        return doc, secs, extract(doc, secs)
+    except TrackerError as exc:
+        return str(exc)
+
+
+def _parse_job(args: tuple[str, str, str | None, int | None]) -> Parsed | str:
+    return parse(*args)
+
+
+def _warm() -> None:  # load the lexicon once per worker
+    lexicon()
+
+
+def _pool(jobs: int) -> Executor:
+    methods = multiprocessing.get_all_start_methods()
+    # fork is fast (the lexicon is already loaded) but unsafe once threads run
+    method = "fork" if "fork" in methods and threading.active_count() == 1 else "spawn"
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method), initializer=_warm)
+
+
+def _in_order(items: list[tuple[str, str, str | None, int | None]], jobs: int) -> Iterator[Parsed | str]:
+    """Parse every item, yielding results in input order, with a bounded number in flight."""
+    if jobs <= 1 or len(items) <= 1:
+        for item in items:
+            yield _parse_job(item)
+        return
+    with _pool(jobs) as ex:
+        window: deque[Future[Parsed | str]] = deque()
+        rest = iter(items)
+        for first in rest:
+            window.append(ex.submit(_parse_job, first))
+            if len(window) >= 3 * jobs:
+                break
+        while window:
+            fut = window.popleft()
+            nxt = next(rest, None)
+            if nxt is not None:
+                window.append(ex.submit(_parse_job, nxt))
+            yield fut.result()
+
+
+def resolve_jobs(jobs: int, n: int) -> int:
+    """``jobs`` workers; 0 means one per CPU when there are enough reports to pay for the start-up."""
+    if jobs > 0:
+        return jobs
+    if n < AUTO_PARALLEL_MIN:
+        return 1
+    return max(1, min(os.cpu_count() or 1, n))
 
 
 def ingest_paths(
@@ -37,41 +114,120 @@ def ingest_paths(
     year: int | None = None,
     replace: bool = False,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> RunResult:
     """Ingest, structure and extract every report under ``paths``; each file is stored whole or not at all."""
     res = RunResult()
     files = discover(paths)
-    for i, path in enumerate(files):
-        if progress:
-            progress(path.name, i, len(files))
+    known = store.document_shas(engine)
+    todo: list[tuple[Path, str, str]] = []
+    pending: set[str] = set()
+    for path in files:
         try:
-            doc = ingest_file(path, region=region, year=year)
-            if store.document_by_sha(engine, sha256=doc.sha256) is not None:
-                res.skipped.append(f"{path}: already in the database, skipped")
-                continue
+            text = read_text(path)
+        except TrackerError as exc:
+            res.failed.append(str(exc))
+            continue
+        digest = sha256(text)
+        if digest in known or digest in pending:
+            res.skipped.append(f"{path}: already in the database, skipped")
+            continue
+        pending.add(digest)
+        todo.append((path, text, digest))
+    items = [(text, path.name, region, year) for path, text, _ in todo]
+    n = len(todo)
+    for i, ((path, _, _), parsed) in enumerate(zip(todo, _in_order(items, resolve_jobs(jobs, n)), strict=True)):
+        if progress:
+            progress(path.name, i, n)
+        try:
+            if isinstance(parsed, str):
+                raise TrackerError(parsed)
+            doc, secs, sts = parsed
             other = store.document_for(engine, region=doc.region.name, year=doc.year)
-            if other is not None:
-                if not replace:
-                    raise InputError(
-                        str(path),
-                        f"the database already holds a different {doc.year} report for {doc.region.name} ({other[1]})",
-                        "pass --replace to replace it",
-                    )
-                store.delete_document(engine, doc_id=other[0])
-            secs = structure(doc)
-            sts = extract(doc, secs)
-            store.save_document(engine, doc=doc, sections=secs, statements=sts)
+            if other is not None and not replace:
+                raise InputError(
+                    str(path),
+                    f"the database already holds a different {doc.year} report for {doc.region.name} ({other[1]})",
+                    "pass --replace to replace it",
+                )
+            store.save_document(engine, doc=doc, sections=secs, statements=sts, replace_id=other[0] if other else None)
             res.added.append(str(path))
             res.statements += len(sts)
         except TrackerError as exc:
             res.failed.append(str(exc))
     if progress:
-        progress("", len(files), len(files))
+        progress("", n, n)
     return res
 
 
-def match_all(engine: Engine, *, tolerances: Tolerances | None = None) -> int:
-    """Recompute every match from the stored statements."""
-    sts = [st for _, _, st in store.statements(engine)]
-    matches, _ = judge(sts, tolerances=tolerances)
+def match_all(
+    engine: Engine, *, tolerances: Tolerances | None = None, rows: list[tuple[int, int, Statement]] | None = None
+) -> int:
+    """Recompute every match from the stored statements (``rows``: already loaded)."""
+    rows = store.statements(engine) if rows is None else rows
+    matches, _ = judge([st for _, _, st in rows], tolerances=tolerances)
     return store.replace_matches(engine, matches=matches)
+
+
+# ---------------------------------------------------------------- incremental runs
+
+
+def _code_digest() -> str:
+    """Digest of the tracker code and templates: a new version re-renders the site."""
+    from tracker.paths import templates_dir
+
+    h = hashlib.sha256()
+    for root in (Path(__file__).resolve().parent, templates_dir()):
+        for f in sorted(root.rglob("*")):
+            if f.is_file() and f.suffix in (".py", ".yaml", ".html", ".css", ".js"):
+                h.update(str(f.relative_to(root)).encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def fingerprint(engine: Engine, tolerances: Tolerances | None) -> dict[str, str]:
+    """What the site is a function of: the stored documents and matches, the tolerances and the code."""
+    tol = tolerances or lexicon().tolerances
+    return {
+        "documents": store.documents_digest(engine),
+        "matches": store.matches_digest(engine),
+        "tolerances": hashlib.sha256(tol.model_dump_json().encode()).hexdigest(),
+        "extractor": store.EXTRACTOR_VERSION,
+        "code": _code_digest(),
+    }
+
+
+def site_is_current(out: Path, fp: dict[str, str]) -> bool:
+    try:
+        built = json.loads((out / BUILD_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return built == fp and (out / "index.html").is_file()
+
+
+def run(
+    engine: Engine,
+    paths: list[Path],
+    out: Path,
+    *,
+    region: str | None = None,
+    year: int | None = None,
+    replace: bool = False,
+    tolerances: Tolerances | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> RunResult:
+    """The whole job: ingest what is new, then (unless nothing changed) match everything and render the site."""
+    from tracker.site import render_site
+
+    res = ingest_paths(engine, paths, region=region, year=year, replace=replace, progress=progress, jobs=jobs)
+    if not res.added and site_is_current(out, fingerprint(engine, tolerances)):
+        res.matches = store.count_matches(engine)
+        res.index = out.resolve() / "index.html"
+        res.rebuilt = False
+        return res
+    rows = store.statements(engine)  # loaded once for matching and rendering
+    res.matches = match_all(engine, tolerances=tolerances, rows=rows)
+    fp = fingerprint(engine, tolerances)
+    res.index = render_site(engine, out, rows=rows, extra_files={BUILD_FILE: json.dumps(fp, indent=1)})
+    return res

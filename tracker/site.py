@@ -6,10 +6,14 @@ the end, so a failed run leaves the previous site in place.
 
 from __future__ import annotations
 
+import ctypes
 import html
+import os
 import shutil
+import sys
 import tempfile
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -23,6 +27,7 @@ from tracker.match import fmt, target_text
 from tracker.models import Document, Statement
 from tracker.paths import templates_dir
 
+TMP_TAG = "building-"  # temporary build folders are named .<out>.building-XXXX beside the output folder
 STATUSES = ["met", "partly", "missed", "not_comparable", "pending", "no_evidence", "needs_review"]
 STATUS_ZH = {
     "met": "达成",
@@ -124,18 +129,22 @@ def _anchor(rid: int) -> str:
     return f"s{rid}"
 
 
-def build_contexts(engine: Engine) -> tuple[IndexPage, list[ScorecardPage], list[SourcePage]]:
-    docs = store.documents(engine, with_text=True)
-    rows = store.statements(engine)
+Rows = list[tuple[int, int, Statement]]
+
+
+def iter_pages(engine: Engine, rows: Rows | None = None) -> Iterator[tuple[ReportLink, ScorecardPage, SourcePage]]:
+    """Page contexts one report at a time (the source text is loaded per report, not all at once)."""
+    docs = store.documents(engine)
+    rows = store.statements(engine) if rows is None else rows
     matches = store.matches(engine)
     statuses = {g.goal: g for g in goal_statuses(rows, matches)}
     by_key = {st.key: (rid, doc_id, st) for rid, doc_id, st in rows}
+    by_doc: dict[int, list[tuple[int, Statement]]] = defaultdict(list)
+    for rid, d, st in rows:
+        by_doc[d].append((rid, st))
     doc_by_id = dict(docs)
-    reports: list[ReportLink] = []
-    cards: list[ScorecardPage] = []
-    sources: list[SourcePage] = []
     for doc_id, doc in docs:
-        mine = [(rid, st) for rid, d, st in rows if d == doc_id]
+        mine = by_doc.get(doc_id, [])
         goals: list[GoalRow] = []
         for rid, st in mine:
             if st.kind != "goal":
@@ -177,49 +186,57 @@ def build_contexts(engine: Engine) -> tuple[IndexPage, list[ScorecardPage], list
         judged = sum(counts.get(s, 0) for s in ("met", "missed", "partly"))
         share = round(100 * counts.get("met", 0) / judged, 1) if judged else None
         n_out = sum(1 for _, st in mine if st.kind == "outcome")
-        reports.append(
-            ReportLink(
-                id=doc_id,
-                region=doc.region.name,
-                year=doc.year,
-                source=doc.source,
-                goals=len(goals),
-                outcomes=n_out,
-                counts=counts,
-                share_met=share,
-            )
+        link = ReportLink(
+            id=doc_id,
+            region=doc.region.name,
+            year=doc.year,
+            source=doc.source,
+            goals=len(goals),
+            outcomes=n_out,
+            counts=counts,
+            share_met=share,
         )
-        cards.append(
-            ScorecardPage(
-                title=f"{doc.region.name} {doc.year}年政府工作报告",
-                report_id=doc_id,
-                region=doc.region.name,
-                year=doc.year,
-                source=doc.source,
-                meeting=doc.meeting,
-                counts=counts,
-                share_met=share,
-                goals=goals,
-                outcomes=n_out,
-                statuses=STATUSES,
-                status_zh=STATUS_ZH,
-                status_en=STATUS_EN,
-            )
+        card = ScorecardPage(
+            title=f"{doc.region.name} {doc.year}年政府工作报告",
+            report_id=doc_id,
+            region=doc.region.name,
+            year=doc.year,
+            source=doc.source,
+            meeting=doc.meeting,
+            counts=counts,
+            share_met=share,
+            goals=goals,
+            outcomes=n_out,
+            statuses=STATUSES,
+            status_zh=STATUS_ZH,
+            status_en=STATUS_EN,
         )
-        sources.append(
-            SourcePage(
-                title=f"{doc.region.name} {doc.year} 原文",
-                report_id=doc_id,
-                region=doc.region.name,
-                year=doc.year,
-                source=doc.source,
-                html_text=highlight(doc, mine),
-            )
+        source = SourcePage(
+            title=f"{doc.region.name} {doc.year} 原文",
+            report_id=doc_id,
+            region=doc.region.name,
+            year=doc.year,
+            source=doc.source,
+            html_text=highlight(store.document(engine, doc_id=doc_id), mine),
         )
-    index = IndexPage(
+        yield link, card, source
+
+
+def index_page(reports: list[ReportLink]) -> IndexPage:
+    return IndexPage(
         title="政府工作报告目标核对", reports=reports, statuses=STATUSES, status_zh=STATUS_ZH, status_en=STATUS_EN
     )
-    return index, cards, sources
+
+
+def build_contexts(engine: Engine, rows: Rows | None = None) -> tuple[IndexPage, list[ScorecardPage], list[SourcePage]]:
+    reports: list[ReportLink] = []
+    cards: list[ScorecardPage] = []
+    sources: list[SourcePage] = []
+    for link, card, source in iter_pages(engine, rows):
+        reports.append(link)
+        cards.append(card)
+        sources.append(source)
+    return index_page(reports), cards, sources
 
 
 def highlight(doc: Document, statements: list[tuple[int, Statement]]) -> str:
@@ -251,36 +268,74 @@ def environment() -> Environment:
     return env
 
 
-def render_site(engine: Engine, out: Path) -> Path:
-    """Write the whole site to ``out`` (atomically swapped in); returns the path of index.html."""
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False where not supported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _recover(out: Path) -> None:
+    """Undo what a killed run may have left: the site moved aside, half-built temporary folders."""
+    old = out.with_name(f".{out.name}.old")
+    if not out.exists() and old.is_dir():
+        old.rename(out)  # killed between moving the site aside and moving the new one in
+    for p in out.parent.glob(f".{out.name}.*"):
+        if p.is_dir() and (p == old or p.name.startswith(f".{out.name}.{TMP_TAG}")):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _swap_in(tmp: Path, out: Path) -> None:
+    """Put the built folder ``tmp`` at ``out``; the previous site stays in place until then."""
+    if out.is_dir() and _exchange(tmp, out):
+        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous site
+        return
+    old = out.with_name(f".{out.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if out.exists():
+        out.rename(old)
+    tmp.rename(out)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def render_site(
+    engine: Engine, out: Path, *, rows: Rows | None = None, extra_files: dict[str, str] | None = None
+) -> Path:
+    """Write the whole site to ``out`` (atomically swapped in); returns the path of index.html.
+
+    ``rows``: the statements, when the caller has them loaded already; ``extra_files``: more files to write.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    _recover(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.{TMP_TAG}", dir=out.parent))
     try:
         env = environment()
-        index, cards, sources = build_contexts(engine)
+        rows = store.statements(engine) if rows is None else rows
         (tmp / "report").mkdir()
         (tmp / "source").mkdir()
+        card_t, source_t = env.get_template("scorecard.html"), env.get_template("source.html")
+        reports: list[ReportLink] = []
+        for link, card, src in iter_pages(engine, rows):
+            reports.append(link)
+            (tmp / "report" / f"{card.report_id}.html").write_text(card_t.render(page=card, root=".."), "utf-8")
+            (tmp / "source" / f"{src.report_id}.html").write_text(source_t.render(page=src, root=".."), "utf-8")
+        index = index_page(reports)
         (tmp / "index.html").write_text(env.get_template("index.html").render(page=index, root="."), "utf-8")
-        for card in cards:
-            (tmp / "report" / f"{card.report_id}.html").write_text(
-                env.get_template("scorecard.html").render(page=card, root=".."), "utf-8"
-            )
-        for src in sources:
-            (tmp / "source" / f"{src.report_id}.html").write_text(
-                env.get_template("source.html").render(page=src, root=".."), "utf-8"
-            )
         (tmp / "methods.html").write_text(env.get_template("methods.html").render(root="."), "utf-8")
-        (tmp / "export.json").write_text(build_export(engine).to_json(), "utf-8")
-        (tmp / "goals.csv").write_text(goals_csv(engine), "utf-8")
-        old = out.with_name(f".{out.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        if out.exists():
-            out.rename(old)
-        tmp.rename(out)
-        if old.exists():
-            shutil.rmtree(old)
+        (tmp / "export.json").write_text(build_export(engine, rows=rows).to_json(), "utf-8")
+        (tmp / "goals.csv").write_text(goals_csv(engine, rows=rows), "utf-8")
+        for name, data in (extra_files or {}).items():
+            (tmp / name).write_text(data, "utf-8")
+        _swap_in(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from tracker.db import DocumentRow, MatchRow, SectionRow, StatementRow
@@ -36,6 +38,36 @@ def document_by_sha(engine: Engine, *, sha256: str) -> int | None:
         return s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha256))
 
 
+def document_shas(engine: Engine) -> set[str]:
+    """The sha256 of every stored document text (one query: a run checks files against it before parsing)."""
+    with Session(engine) as s:
+        return set(s.scalars(select(DocumentRow.sha256)))
+
+
+def documents_digest(engine: Engine) -> str:
+    """A digest of which documents are stored, under which ids."""
+    h = hashlib.sha256()
+    with Session(engine) as s:
+        for i, sha in s.execute(select(DocumentRow.id, DocumentRow.sha256).order_by(DocumentRow.id)):
+            h.update(f"{i}:{sha}\n".encode())
+    return h.hexdigest()
+
+
+def matches_digest(engine: Engine) -> str:
+    """A digest of the stored matches and verdicts."""
+    h = hashlib.sha256()
+    cols = (MatchRow.goal_key, MatchRow.outcome_key, MatchRow.verdict, MatchRow.margin, MatchRow.flags)
+    with Session(engine) as s:
+        for row in s.execute(select(*cols).order_by(MatchRow.id)):
+            h.update(repr(tuple(row)).encode())
+    return h.hexdigest()
+
+
+def count_matches(engine: Engine) -> int:
+    with Session(engine) as s:
+        return s.scalar(select(func.count()).select_from(MatchRow)) or 0
+
+
 def document_for(engine: Engine, *, region: str, year: int) -> tuple[int, str, str] | None:
     """(id, source, sha256) of the stored report for that region and year, if any."""
     with Session(engine) as s:
@@ -54,9 +86,23 @@ def delete_document(engine: Engine, *, doc_id: int) -> None:
         s.execute(delete(DocumentRow).where(DocumentRow.id == doc_id))
 
 
-def save_document(engine: Engine, *, doc: Document, sections: list[Section], statements: list[Statement]) -> int:
-    """Store a document with its sections and statements in one transaction."""
+def save_document(
+    engine: Engine,
+    *,
+    doc: Document,
+    sections: list[Section],
+    statements: list[Statement],
+    replace_id: int | None = None,
+) -> int:
+    """Store a document with its sections and statements in one transaction.
+
+    ``replace_id``: a stored document deleted in the same transaction (a report replaced by a new text).
+    """
     with Session(engine) as s, s.begin():
+        if replace_id is not None:
+            s.execute(delete(StatementRow).where(StatementRow.document_id == replace_id))
+            s.execute(delete(SectionRow).where(SectionRow.document_id == replace_id))
+            s.execute(delete(DocumentRow).where(DocumentRow.id == replace_id))
         row = DocumentRow(
             sha256=doc.sha256,
             source=doc.source,
@@ -74,27 +120,35 @@ def save_document(engine: Engine, *, doc: Document, sections: list[Section], sta
         )
         s.add(row)
         s.flush()
-        for i, sec in enumerate(sections):
-            s.add(
-                SectionRow(
-                    document_id=row.id,
-                    ord=i,
-                    heading=sec.heading[:200],
-                    level=sec.level,
-                    start=sec.start,
-                    end=sec.end,
-                    role=sec.role,
-                    period_start=sec.period.start if sec.period else None,
-                    period_end=sec.period.end if sec.period else None,
-                )
+        if sections:  # bulk inserts: one executemany per table, not one ORM object per row
+            s.execute(
+                insert(SectionRow),
+                [
+                    dict(
+                        document_id=row.id,
+                        ord=i,
+                        heading=sec.heading[:200],
+                        level=sec.level,
+                        start=sec.start,
+                        end=sec.end,
+                        role=sec.role,
+                        period_start=sec.period.start if sec.period else None,
+                        period_end=sec.period.end if sec.period else None,
+                    )
+                    for i, sec in enumerate(sections)
+                ],
             )
-        for st in statements:
-            s.add(_statement_row(row.id, st))
+        if statements:
+            s.execute(insert(StatementRow), [_statement_values(row.id, st) for st in statements])
         return row.id
 
 
 def _statement_row(doc_id: int, st: Statement) -> StatementRow:
-    return StatementRow(
+    return StatementRow(**_statement_values(doc_id, st))
+
+
+def _statement_values(doc_id: int, st: Statement) -> dict[str, Any]:
+    return dict(
         key=st.key,
         document_id=doc_id,
         kind=st.kind,
@@ -121,10 +175,10 @@ def _statement_row(doc_id: int, st: Statement) -> StatementRow:
     )
 
 
-def _statement(r: StatementRow) -> Statement:
+def _statement(r: Any) -> Statement:  # a StatementRow or a Core row of the statements table
     return Statement(
         key=r.key,
-        kind=r.kind,  # type: ignore[arg-type]
+        kind=r.kind,
         indicator=IndicatorRef(id=r.indicator_id, name=r.indicator_name, key=r.indicator_key),
         quote=r.quote,
         span=Span(start=r.span_start, end=r.span_end),
@@ -133,7 +187,7 @@ def _statement(r: StatementRow) -> Statement:
         stretch=_D(r.stretch),
         baseline=_D(r.baseline),
         unit=r.unit,
-        comparator=r.comparator,  # type: ignore[arg-type]
+        comparator=r.comparator,
         measure=r.measure,
         period=Period(start=r.period_start, end=r.period_end),
         relation=r.relation,
@@ -146,11 +200,13 @@ def _statement(r: StatementRow) -> Statement:
 
 def statements(engine: Engine, *, document_id: int | None = None) -> list[tuple[int, int, Statement]]:
     """(row id, document id, statement) in document and text order."""
+    t = StatementRow.__table__
     with Session(engine) as s:
-        q = select(StatementRow).order_by(StatementRow.document_id, StatementRow.span_start, StatementRow.id)
+        # plain rows, not ORM objects: loading every statement of a large database is a hot path
+        q = select(t).order_by(t.c.document_id, t.c.span_start, t.c.id)
         if document_id is not None:
-            q = q.where(StatementRow.document_id == document_id)
-        return [(r.id, r.document_id, _statement(r)) for r in s.scalars(q)]
+            q = q.where(t.c.document_id == document_id)
+        return [(r.id, r.document_id, _statement(r)) for r in s.execute(q)]
 
 
 def documents(engine: Engine, *, with_text: bool = False) -> list[tuple[int, Document]]:
@@ -200,23 +256,24 @@ def sections(engine: Engine, *, doc_id: int) -> list[Section]:
 
 
 def replace_matches(engine: Engine, *, matches: Iterable[Match]) -> int:
+    """Replace every stored match in one transaction (a bulk insert)."""
+    values = [
+        dict(
+            goal_key=m.goal,
+            outcome_key=m.outcome,
+            verdict=m.verdict,
+            margin=_d(m.margin),
+            flags=list(m.flags),
+            reason_zh=m.reason_zh,
+            reason_en=m.reason_en,
+        )
+        for m in matches
+    ]
     with Session(engine) as s, s.begin():
         s.execute(delete(MatchRow))
-        n = 0
-        for m in matches:
-            s.add(
-                MatchRow(
-                    goal_key=m.goal,
-                    outcome_key=m.outcome,
-                    verdict=m.verdict,
-                    margin=_d(m.margin),
-                    flags=list(m.flags),
-                    reason_zh=m.reason_zh,
-                    reason_en=m.reason_en,
-                )
-            )
-            n += 1
-        return n
+        if values:
+            s.execute(insert(MatchRow), values)
+        return len(values)
 
 
 def matches(engine: Engine) -> list[Match]:
