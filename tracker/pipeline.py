@@ -30,12 +30,13 @@ from tracker.extract import extract
 from tracker.ingest import discover, ingest_text, read_text, sha256
 from tracker.lexicon import Tolerances, lexicon
 from tracker.match import judge
-from tracker.models import Document, Section, Statement
+from tracker.models import Document, Match, Section, Statement
 from tracker.structure import structure
 
 Progress = Callable[[str, int, int], None]
 Parsed = tuple[Document, list[Section], list[Statement]]
 
+MATCH_BATCH = 20000  # statements judged at a time (whole regions)
 AUTO_PARALLEL_MIN = 8  # with jobs=0 (auto), fewer new reports than this are parsed in this process
 BUILD_FILE = ".tracker-build.json"  # fingerprint of what the site in ``out`` was built from
 
@@ -163,10 +164,22 @@ def ingest_paths(
 def match_all(
     engine: Engine, *, tolerances: Tolerances | None = None, rows: list[tuple[int, int, Statement]] | None = None
 ) -> int:
-    """Recompute every match from the stored statements (``rows``: already loaded)."""
-    rows = store.statements(engine) if rows is None else rows
-    matches, _ = judge([st for _, _, st in rows], tolerances=tolerances)
-    return store.replace_matches(engine, matches=matches)
+    """Recompute every match from the stored statements (``rows``: already loaded).
+
+    Matching never crosses a region, so the statements are loaded and judged a group of
+    regions at a time: memory stays bounded however large the database grows.
+    """
+    if rows is not None:
+        matches, _ = judge([st for _, _, st in rows], tolerances=tolerances)
+        return store.replace_matches(engine, matches=matches)
+    found: list[tuple[tuple[int, int, int], Match]] = []
+    for regions in store.region_batches(engine, size=MATCH_BATCH):
+        part = store.statements(engine, regions=regions)
+        order = {st.key: (doc_id, st.span.start, rid) for rid, doc_id, st in part if st.kind == "goal"}
+        ms, _ = judge([st for _, _, st in part], tolerances=tolerances)
+        found.extend((order[m.goal], m) for m in ms)
+    found.sort(key=lambda x: x[0])  # the order of one judge() over everything: goals in document order
+    return store.replace_matches(engine, matches=[m for _, m in found])
 
 
 # ---------------------------------------------------------------- incremental runs
@@ -226,8 +239,7 @@ def run(
         res.index = out.resolve() / "index.html"
         res.rebuilt = False
         return res
-    rows = store.statements(engine)  # loaded once for matching and rendering
-    res.matches = match_all(engine, tolerances=tolerances, rows=rows)
+    res.matches = match_all(engine, tolerances=tolerances)
     fp = fingerprint(engine, tolerances)
-    res.index = render_site(engine, out, rows=rows, extra_files={BUILD_FILE: json.dumps(fp, indent=1)})
+    res.index = render_site(engine, out, extra_files={BUILD_FILE: json.dumps(fp, indent=1)})
     return res

@@ -6,6 +6,7 @@ the end, so a failed run leaves the previous site in place.
 
 from __future__ import annotations
 
+import csv
 import ctypes
 import html
 import os
@@ -13,7 +14,7 @@ import shutil
 import sys
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -22,11 +23,23 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
 from tracker import store
-from tracker.export import build_export, goal_statuses, goals_csv
-from tracker.match import fmt, target_text
-from tracker.models import Document, Statement
+from tracker.export import (
+    CSV_COLUMNS,
+    ExportStatement,
+    csv_row,
+    dump_json,
+    export_document,
+    export_matches,
+    export_statement,
+    export_status,
+    goal_statuses,
+    json_record,
+)
+from tracker.match import Judge, fmt, target_text
+from tracker.models import Document, GoalStatus, Statement
 from tracker.paths import templates_dir
 
+RENDER_BATCH = 20000  # statements rendered at a time (whole reports)
 TMP_TAG = "building-"  # temporary build folders are named .<out>.building-XXXX beside the output folder
 STATUSES = ["met", "partly", "missed", "not_comparable", "pending", "no_evidence", "needs_review"]
 STATUS_ZH = {
@@ -132,7 +145,10 @@ def _anchor(rid: int) -> str:
 Rows = list[tuple[int, int, Statement]]
 
 
-def iter_pages(engine: Engine, rows: Rows | None = None) -> Iterator[tuple[ReportLink, ScorecardPage, SourcePage]]:
+Pages = tuple[ReportLink, ScorecardPage, SourcePage]
+
+
+def iter_pages(engine: Engine, rows: Rows | None = None) -> Iterator[Pages]:
     """Page contexts one report at a time (the source text is loaded per report, not all at once)."""
     docs = store.documents(engine)
     rows = store.statements(engine) if rows is None else rows
@@ -144,82 +160,98 @@ def iter_pages(engine: Engine, rows: Rows | None = None) -> Iterator[tuple[Repor
         by_doc[d].append((rid, st))
     doc_by_id = dict(docs)
     for doc_id, doc in docs:
-        mine = by_doc.get(doc_id, [])
-        goals: list[GoalRow] = []
-        for rid, st in mine:
-            if st.kind != "goal":
-                continue
-            gs = statuses[st.key]
-            ev = None
-            if gs.match is not None and gs.match.outcome in by_key:
-                orid, odoc, ost = by_key[gs.match.outcome]
-                od = doc_by_id[odoc]
-                ev = Evidence(
-                    quote=ost.quote,
-                    report_id=odoc,
-                    report=od.source,
-                    year=od.year,
-                    period=str(ost.period),
-                    value=fmt(ost.value, ost.unit),
-                    anchor=_anchor(orid),
-                )
-            goals.append(
-                GoalRow(
-                    anchor=_anchor(rid),
-                    section=st.section or "",
-                    indicator=st.indicator.name,
-                    measure=st.measure,
-                    period=str(st.period),
-                    target=target_text(st),
-                    quote=st.quote,
-                    status=gs.status,
-                    status_zh=STATUS_ZH[gs.status],
-                    status_en=STATUS_EN[gs.status],
-                    margin="" if gs.match is None or gs.match.margin is None else fmt(gs.match.margin, st.unit),
-                    reason_zh=gs.reason_zh,
-                    reason_en=gs.reason_en,
-                    flags=gs.match.flags if gs.match else [],
-                    evidence=ev,
-                )
+        yield pages_for(engine, doc_id, doc, by_doc.get(doc_id, []), statuses, by_key, doc_by_id)
+
+
+def pages_for(
+    engine: Engine,
+    doc_id: int,
+    doc: Document,
+    mine: list[tuple[int, Statement]],
+    statuses: Mapping[str, GoalStatus],
+    by_key: Mapping[str, tuple[int, int, Statement]],
+    doc_by_id: Mapping[int, Document],
+) -> Pages:
+    """The index entry, scorecard and source page of one report.
+
+    ``mine``: its statements; ``statuses``: goal key -> status; ``by_key``: statement key ->
+    (row id, document id, statement), at least for the outcomes its goals are matched to.
+    """
+    goals: list[GoalRow] = []
+    for rid, st in mine:
+        if st.kind != "goal":
+            continue
+        gs = statuses[st.key]
+        ev = None
+        if gs.match is not None and gs.match.outcome in by_key:
+            orid, odoc, ost = by_key[gs.match.outcome]
+            od = doc_by_id[odoc]
+            ev = Evidence(
+                quote=ost.quote,
+                report_id=odoc,
+                report=od.source,
+                year=od.year,
+                period=str(ost.period),
+                value=fmt(ost.value, ost.unit),
+                anchor=_anchor(orid),
             )
-        counts = dict(Counter(g.status for g in goals))
-        judged = sum(counts.get(s, 0) for s in ("met", "missed", "partly"))
-        share = round(100 * counts.get("met", 0) / judged, 1) if judged else None
-        n_out = sum(1 for _, st in mine if st.kind == "outcome")
-        link = ReportLink(
-            id=doc_id,
-            region=doc.region.name,
-            year=doc.year,
-            source=doc.source,
-            goals=len(goals),
-            outcomes=n_out,
-            counts=counts,
-            share_met=share,
+        goals.append(
+            GoalRow(
+                anchor=_anchor(rid),
+                section=st.section or "",
+                indicator=st.indicator.name,
+                measure=st.measure,
+                period=str(st.period),
+                target=target_text(st),
+                quote=st.quote,
+                status=gs.status,
+                status_zh=STATUS_ZH[gs.status],
+                status_en=STATUS_EN[gs.status],
+                margin="" if gs.match is None or gs.match.margin is None else fmt(gs.match.margin, st.unit),
+                reason_zh=gs.reason_zh,
+                reason_en=gs.reason_en,
+                flags=gs.match.flags if gs.match else [],
+                evidence=ev,
+            )
         )
-        card = ScorecardPage(
-            title=f"{doc.region.name} {doc.year}年政府工作报告",
-            report_id=doc_id,
-            region=doc.region.name,
-            year=doc.year,
-            source=doc.source,
-            meeting=doc.meeting,
-            counts=counts,
-            share_met=share,
-            goals=goals,
-            outcomes=n_out,
-            statuses=STATUSES,
-            status_zh=STATUS_ZH,
-            status_en=STATUS_EN,
-        )
-        source = SourcePage(
-            title=f"{doc.region.name} {doc.year} 原文",
-            report_id=doc_id,
-            region=doc.region.name,
-            year=doc.year,
-            source=doc.source,
-            html_text=highlight(store.document(engine, doc_id=doc_id), mine),
-        )
-        yield link, card, source
+    counts = dict(Counter(g.status for g in goals))
+    judged = sum(counts.get(s, 0) for s in ("met", "missed", "partly"))
+    share = round(100 * counts.get("met", 0) / judged, 1) if judged else None
+    n_out = sum(1 for _, st in mine if st.kind == "outcome")
+    link = ReportLink(
+        id=doc_id,
+        region=doc.region.name,
+        year=doc.year,
+        source=doc.source,
+        goals=len(goals),
+        outcomes=n_out,
+        counts=counts,
+        share_met=share,
+    )
+    card = ScorecardPage(
+        title=f"{doc.region.name} {doc.year}年政府工作报告",
+        report_id=doc_id,
+        region=doc.region.name,
+        year=doc.year,
+        source=doc.source,
+        meeting=doc.meeting,
+        counts=counts,
+        share_met=share,
+        goals=goals,
+        outcomes=n_out,
+        statuses=STATUSES,
+        status_zh=STATUS_ZH,
+        status_en=STATUS_EN,
+    )
+    source = SourcePage(
+        title=f"{doc.region.name} {doc.year} 原文",
+        report_id=doc_id,
+        region=doc.region.name,
+        year=doc.year,
+        source=doc.source,
+        html_text=highlight(store.document(engine, doc_id=doc_id), mine),
+    )
+    return link, card, source
 
 
 def index_page(reports: list[ReportLink]) -> IndexPage:
@@ -311,6 +343,8 @@ def render_site(
 ) -> Path:
     """Write the whole site to ``out`` (atomically swapped in); returns the path of index.html.
 
+    One pass over the statements, a few reports at a time, writes the pages, export.json
+    and goals.csv together, so memory does not grow with the size of the database.
     ``rows``: the statements, when the caller has them loaded already; ``extra_files``: more files to write.
     """
     out = out.resolve()
@@ -319,20 +353,67 @@ def render_site(
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.{TMP_TAG}", dir=out.parent))
     try:
         env = environment()
-        rows = store.statements(engine) if rows is None else rows
         (tmp / "report").mkdir()
         (tmp / "source").mkdir()
         card_t, source_t = env.get_template("scorecard.html"), env.get_template("source.html")
-        reports: list[ReportLink] = []
-        for link, card, src in iter_pages(engine, rows):
-            reports.append(link)
+        docs = store.documents(engine)
+        doc_by_id = dict(docs)
+        matches = store.matches(engine)
+        by_goal = {m.goal: m for m in matches}
+        latest = store.latest_years(engine)
+        ids = store.statement_ids(engine)
+        evidence = {st.key: (rid, d, st) for rid, d, st in store.statements(engine, keys={m.outcome for m in matches})}
+        links: dict[int, ReportLink] = {}
+
+        def write_pages(pages: Pages) -> None:
+            link, card, src = pages
+            links[link.id] = link
             (tmp / "report" / f"{card.report_id}.html").write_text(card_t.render(page=card, root=".."), "utf-8")
             (tmp / "source" / f"{src.report_id}.html").write_text(source_t.render(page=src, root=".."), "utf-8")
-        index = index_page(reports)
+
+        with (
+            (tmp / "export.json").open("w", encoding="utf-8") as jf,
+            (tmp / "goals.csv").open("w", encoding="utf-8", newline="") as cf,
+            tempfile.TemporaryFile("w+", encoding="utf-8") as status_lines,
+        ):
+            cf.write("\ufeff")
+            w = csv.writer(cf)
+            w.writerow(CSV_COLUMNS)
+
+            def stream() -> Iterator[ExportStatement]:
+                for batch in [rows] if rows is not None else store.statement_batches(engine, size=RENDER_BATCH):
+                    by_doc: dict[int, list[tuple[int, Statement]]] = defaultdict(list)
+                    statuses: dict[str, GoalStatus] = {}
+                    for rid, d, st in batch:
+                        by_doc[d].append((rid, st))
+                        if st.kind == "goal":
+                            g = Judge.status(st, by_goal.get(st.key), latest[st.region])
+                            statuses[st.key] = g
+                            w.writerow(csv_row(rid, d, st, g, evidence, doc_by_id))
+                            status_lines.write(json_record(export_status(rid, g)) + "\n")
+                    for d, mine in by_doc.items():
+                        write_pages(pages_for(engine, d, doc_by_id[d], mine, statuses, evidence, doc_by_id))
+                    for rid, d, st in batch:
+                        yield export_statement(rid, d, st)
+
+            def saved_statuses() -> Iterator[str]:
+                status_lines.seek(0)
+                for line in status_lines:
+                    yield line.rstrip("\n")
+
+            dump_json(
+                jf,
+                (export_document(i, d) for i, d in docs),
+                stream(),
+                export_matches(matches, ids),
+                saved_statuses(),
+            )
+        for doc_id, doc in docs:  # reports without a single statement still get their pages
+            if doc_id not in links:
+                write_pages(pages_for(engine, doc_id, doc, [], {}, evidence, doc_by_id))
+        index = index_page([links[doc_id] for doc_id, _ in docs])
         (tmp / "index.html").write_text(env.get_template("index.html").render(page=index, root="."), "utf-8")
         (tmp / "methods.html").write_text(env.get_template("methods.html").render(root="."), "utf-8")
-        (tmp / "export.json").write_text(build_export(engine, rows=rows).to_json(), "utf-8")
-        (tmp / "goals.csv").write_text(goals_csv(engine, rows=rows), "utf-8")
         for name, data in (extra_files or {}).items():
             (tmp / name).write_text(data, "utf-8")
         _swap_in(tmp, out)

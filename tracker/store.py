@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from tracker.db import DocumentRow, MatchRow, SectionRow, StatementRow
 from tracker.models import (
     Document,
-    IndicatorRef,
     Match,
     Period,
     Region,
@@ -175,38 +174,116 @@ def _statement_values(doc_id: int, st: Statement) -> dict[str, Any]:
     )
 
 
-def _statement(r: Any) -> Statement:  # a StatementRow or a Core row of the statements table
-    return Statement(
-        key=r.key,
-        kind=r.kind,
-        indicator=IndicatorRef(id=r.indicator_id, name=r.indicator_name, key=r.indicator_key),
-        quote=r.quote,
-        span=Span(start=r.span_start, end=r.span_end),
-        value=_D(r.value),
-        value_high=_D(r.value_high),
-        stretch=_D(r.stretch),
-        baseline=_D(r.baseline),
-        unit=r.unit,
-        comparator=r.comparator,
-        measure=r.measure,
-        period=Period(start=r.period_start, end=r.period_end),
-        relation=r.relation,
-        rule=r.rule,
-        section=r.section,
-        region=r.region,
-        report_year=r.report_year,
+def _statement(r: Any, intern: dict[str, str] | None = None) -> Statement:
+    """A Statement from a StatementRow or a Core row; ``intern`` shares repeated strings (memory)."""
+    i = (lambda v: v if v is None else intern.setdefault(v, v)) if intern is not None else (lambda v: v)
+    return Statement.model_validate(
+        {
+            "key": r.key,
+            "kind": r.kind,
+            "indicator": {"id": i(r.indicator_id), "name": i(r.indicator_name), "key": i(r.indicator_key)},
+            "quote": r.quote,
+            "span": {"start": r.span_start, "end": r.span_end},
+            "value": _D(r.value),
+            "value_high": _D(r.value_high),
+            "stretch": _D(r.stretch),
+            "baseline": _D(r.baseline),
+            "unit": i(r.unit),
+            "comparator": r.comparator,
+            "measure": i(r.measure),
+            "period": {"start": r.period_start, "end": r.period_end},
+            "relation": i(r.relation),
+            "rule": i(r.rule),
+            "section": i(r.section),
+            "region": i(r.region),
+            "report_year": r.report_year,
+        }
     )
 
 
-def statements(engine: Engine, *, document_id: int | None = None) -> list[tuple[int, int, Statement]]:
-    """(row id, document id, statement) in document and text order."""
+Rows = list[tuple[int, int, Statement]]
+_IN_CHUNK = 500  # values per SQL IN (...) list
+
+
+def statements(
+    engine: Engine,
+    *,
+    document_id: int | None = None,
+    document_ids: Iterable[int] | None = None,
+    regions: Iterable[str] | None = None,
+    keys: Iterable[str] | None = None,
+) -> Rows:
+    """(row id, document id, statement) in document and text order; optionally only some of them."""
     t = StatementRow.__table__
+    intern: dict[str, str] = {}
+    q = select(t).order_by(t.c.document_id, t.c.span_start, t.c.id)
+    if document_id is not None:
+        q = q.where(t.c.document_id == document_id)
+    filters = [(t.c.document_id, document_ids), (t.c.region, regions), (t.c.key, keys)]
+    col, values = next(((c, list(v)) for c, v in filters if v is not None), (None, None))
     with Session(engine) as s:
         # plain rows, not ORM objects: loading every statement of a large database is a hot path
-        q = select(t).order_by(t.c.document_id, t.c.span_start, t.c.id)
-        if document_id is not None:
-            q = q.where(t.c.document_id == document_id)
-        return [(r.id, r.document_id, _statement(r)) for r in s.execute(q)]
+        if col is None or values is None:
+            return [(r.id, r.document_id, _statement(r, intern)) for r in s.execute(q)]
+        out: Rows = []
+        for k in range(0, len(values), _IN_CHUNK):
+            out.extend(
+                (r.id, r.document_id, _statement(r, intern))
+                for r in s.execute(q.where(col.in_(values[k : k + _IN_CHUNK])))
+            )
+        if len(values) > _IN_CHUNK:
+            out.sort(key=lambda x: (x[1], x[2].span.start, x[0]))
+        return out
+
+
+def statement_batches(engine: Engine, *, size: int = 20000) -> Iterator[Rows]:
+    """Every statement, in the order of ``statements()``, a few whole documents (about ``size`` statements) at a time."""
+    t = StatementRow.__table__
+    with Session(engine) as s:
+        counts = s.execute(
+            select(t.c.document_id, func.count()).group_by(t.c.document_id).order_by(t.c.document_id)
+        ).all()
+    batch: list[int] = []
+    n = 0
+    for doc_id, c in counts:
+        batch.append(doc_id)
+        n += c
+        if n >= size:
+            yield statements(engine, document_ids=batch)
+            batch, n = [], 0
+    if batch:
+        yield statements(engine, document_ids=batch)
+
+
+def region_batches(engine: Engine, *, size: int = 20000) -> Iterator[list[str]]:
+    """The regions of the stored statements, grouped so that each group has about ``size`` statements."""
+    t = StatementRow.__table__
+    with Session(engine) as s:
+        counts = s.execute(select(t.c.region, func.count()).group_by(t.c.region).order_by(t.c.region)).all()
+    batch: list[str] = []
+    n = 0
+    for region, c in counts:
+        batch.append(region)
+        n += c
+        if n >= size:
+            yield batch
+            batch, n = [], 0
+    if batch:
+        yield batch
+
+
+def latest_years(engine: Engine) -> dict[str, int]:
+    """Region -> the latest report year among its statements."""
+    t = StatementRow.__table__
+    with Session(engine) as s:
+        return {r: y for r, y in s.execute(select(t.c.region, func.max(t.c.report_year)).group_by(t.c.region))}
+
+
+def statement_ids(engine: Engine) -> dict[str, int]:
+    """Statement key -> row id."""
+    t = StatementRow.__table__
+    with Session(engine) as s:
+        return {k: i for k, i in s.execute(select(t.c.key, t.c.id))}
 
 
 def documents(engine: Engine, *, with_text: bool = False) -> list[tuple[int, Document]]:
