@@ -62,39 +62,67 @@ def parse(text: str, source: str, region: str | None, year: int | None) -> Parse
         return str(exc)
 
 
-def _parse_job(args: tuple[str, str, str | None, int | None]) -> Parsed | str:
-    return parse(*args)
+# what a worker sends back for one file: ("skip", sha) | ("error", message) | ("ok", sha, rows, n statements)
+Outcome = tuple[str, str] | tuple[str, str, store.Prepared, int]
+_KNOWN: frozenset[str] = frozenset()  # sha256 of the stored texts, set in each worker
 
 
-def _warm() -> None:  # load the lexicon once per worker
-    lexicon()
+def _init_worker(known: frozenset[str]) -> None:
+    global _KNOWN
+    _KNOWN = known
+    lexicon()  # load once per worker
 
 
-def _pool(jobs: int) -> Executor:
+def read_and_parse(path: Path, region: str | None, year: int | None, known: frozenset[str]) -> Outcome:
+    """Read and decode one file; unless its text is already stored, parse it into rows to insert."""
+    try:
+        text = read_text(path)
+    except TrackerError as exc:
+        return ("error", str(exc))
+    digest = sha256(text)
+    if digest in known:
+        return ("skip", digest)
+    parsed = parse(text, path.name, region, year)
+    if isinstance(parsed, str):
+        return ("error", parsed)
+    doc, secs, sts = parsed
+    return ("ok", digest, store.prepare(doc, secs, sts), len(sts))
+
+
+def _job(args: tuple[Path, str | None, int | None]) -> Outcome:
+    return read_and_parse(*args, _KNOWN)
+
+
+def _pool(jobs: int, known: frozenset[str]) -> Executor:
     methods = multiprocessing.get_all_start_methods()
     # fork is fast (the lexicon is already loaded) but unsafe once threads run
     method = "fork" if "fork" in methods and threading.active_count() == 1 else "spawn"
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method), initializer=_warm)
+    return ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_init_worker,
+        initargs=(known,),
+    )
 
 
-def _in_order(items: list[tuple[str, str, str | None, int | None]], jobs: int) -> Iterator[Parsed | str]:
-    """Parse every item, yielding results in input order, with a bounded number in flight."""
+def _in_order(items: list[tuple[Path, str | None, int | None]], jobs: int, known: frozenset[str]) -> Iterator[Outcome]:
+    """Read and parse every file, yielding results in input order, with a bounded number in flight."""
     if jobs <= 1 or len(items) <= 1:
-        for item in items:
-            yield _parse_job(item)
+        for path, region, year in items:
+            yield read_and_parse(path, region, year, known)
         return
-    with _pool(jobs) as ex:
-        window: deque[Future[Parsed | str]] = deque()
+    with _pool(jobs, known) as ex:
+        window: deque[Future[Outcome]] = deque()
         rest = iter(items)
         for first in rest:
-            window.append(ex.submit(_parse_job, first))
-            if len(window) >= 3 * jobs:
+            window.append(ex.submit(_job, first))
+            if len(window) >= 4 * jobs:
                 break
         while window:
             fut = window.popleft()
             nxt = next(rest, None)
             if nxt is not None:
-                window.append(ex.submit(_parse_job, nxt))
+                window.append(ex.submit(_job, nxt))
             yield fut.result()
 
 
@@ -117,43 +145,41 @@ def ingest_paths(
     progress: Progress | None = None,
     jobs: int = 1,
 ) -> RunResult:
-    """Ingest, structure and extract every report under ``paths``; each file is stored whole or not at all."""
+    """Ingest, structure and extract every report under ``paths``; each file is stored whole or not at all.
+
+    A file whose decoded text is already stored is skipped before any parsing. Workers
+    read and parse; this process alone writes, one transaction per report.
+    """
     res = RunResult()
     files = discover(paths)
-    known = store.document_shas(engine)
-    todo: list[tuple[Path, str, str]] = []
-    pending: set[str] = set()
-    for path in files:
-        try:
-            text = read_text(path)
-        except TrackerError as exc:
-            res.failed.append(str(exc))
-            continue
-        digest = sha256(text)
-        if digest in known or digest in pending:
-            res.skipped.append(f"{path}: already in the database, skipped")
-            continue
-        pending.add(digest)
-        todo.append((path, text, digest))
-    items = [(text, path.name, region, year) for path, text, _ in todo]
-    n = len(todo)
-    for i, ((path, _, _), parsed) in enumerate(zip(todo, _in_order(items, resolve_jobs(jobs, n)), strict=True)):
+    known = frozenset(store.document_shas(engine))
+    seen: set[str] = set()
+    n = len(files)
+    items = [(path, region, year) for path in files]
+    for i, (path, outcome) in enumerate(zip(files, _in_order(items, resolve_jobs(jobs, n), known), strict=True)):
         if progress:
             progress(path.name, i, n)
+        kind, digest = outcome[0], outcome[1]
+        if kind == "error":
+            res.failed.append(digest)
+            continue
+        if kind == "skip" or digest in seen:
+            res.skipped.append(f"{path}: already in the database, skipped")
+            continue
+        assert len(outcome) == 4
+        rows, n_st = outcome[2], outcome[3]
+        seen.add(digest)
         try:
-            if isinstance(parsed, str):
-                raise TrackerError(parsed)
-            doc, secs, sts = parsed
-            other = store.document_for(engine, region=doc.region.name, year=doc.year)
+            other = store.document_for(engine, region=rows.region, year=rows.year)
             if other is not None and not replace:
                 raise InputError(
                     str(path),
-                    f"the database already holds a different {doc.year} report for {doc.region.name} ({other[1]})",
+                    f"the database already holds a different {rows.year} report for {rows.region} ({other[1]})",
                     "pass --replace to replace it",
                 )
-            store.save_document(engine, doc=doc, sections=secs, statements=sts, replace_id=other[0] if other else None)
+            store.save_prepared(engine, rows, replace_id=other[0] if other else None)
             res.added.append(str(path))
-            res.statements += len(sts)
+            res.statements += n_st
         except TrackerError as exc:
             res.failed.append(str(exc))
     if progress:

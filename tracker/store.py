@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from tracker.db import DocumentRow, MatchRow, SectionRow, StatementRow
@@ -22,6 +23,9 @@ from tracker.models import (
 )
 
 EXTRACTOR_VERSION = "1"
+_DOCS = cast(Table, DocumentRow.__table__)
+_SECTIONS = cast(Table, SectionRow.__table__)
+_STATEMENTS = cast(Table, StatementRow.__table__)
 
 
 def _d(v: Decimal | None) -> str | None:
@@ -85,24 +89,24 @@ def delete_document(engine: Engine, *, doc_id: int) -> None:
         s.execute(delete(DocumentRow).where(DocumentRow.id == doc_id))
 
 
-def save_document(
-    engine: Engine,
-    *,
-    doc: Document,
-    sections: list[Section],
-    statements: list[Statement],
-    replace_id: int | None = None,
-) -> int:
-    """Store a document with its sections and statements in one transaction.
+@dataclass
+class Prepared:
+    """A parsed report as plain row values, ready to insert (cheap to send between processes)."""
 
-    ``replace_id``: a stored document deleted in the same transaction (a report replaced by a new text).
-    """
-    with Session(engine) as s, s.begin():
-        if replace_id is not None:
-            s.execute(delete(StatementRow).where(StatementRow.document_id == replace_id))
-            s.execute(delete(SectionRow).where(SectionRow.document_id == replace_id))
-            s.execute(delete(DocumentRow).where(DocumentRow.id == replace_id))
-        row = DocumentRow(
+    region: str
+    year: int
+    sha256: str
+    document: dict[str, Any]
+    sections: list[dict[str, Any]]
+    statements: list[dict[str, Any]]
+
+
+def prepare(doc: Document, sections: list[Section], statements: list[Statement]) -> Prepared:
+    return Prepared(
+        region=doc.region.name,
+        year=doc.year,
+        sha256=doc.sha256,
+        document=dict(
             sha256=doc.sha256,
             source=doc.source,
             region=doc.region.name,
@@ -116,37 +120,76 @@ def save_document(
             text=doc.text,
             ignored=[[sp.start, sp.end] for sp in doc.ignored],
             extractor_version=EXTRACTOR_VERSION,
-        )
-        s.add(row)
-        s.flush()
-        if sections:  # bulk inserts: one executemany per table, not one ORM object per row
-            s.execute(
-                insert(SectionRow),
-                [
-                    dict(
-                        document_id=row.id,
-                        ord=i,
-                        heading=sec.heading[:200],
-                        level=sec.level,
-                        start=sec.start,
-                        end=sec.end,
-                        role=sec.role,
-                        period_start=sec.period.start if sec.period else None,
-                        period_end=sec.period.end if sec.period else None,
-                    )
-                    for i, sec in enumerate(sections)
-                ],
+        ),
+        sections=[
+            dict(
+                ord=i,
+                heading=sec.heading[:200],
+                level=sec.level,
+                start=sec.start,
+                end=sec.end,
+                role=sec.role,
+                period_start=sec.period.start if sec.period else None,
+                period_end=sec.period.end if sec.period else None,
             )
-        if statements:
-            s.execute(insert(StatementRow), [_statement_values(row.id, st) for st in statements])
-        return row.id
+            for i, sec in enumerate(sections)
+        ],
+        statements=[_statement_values(None, st) for st in statements],
+    )
+
+
+def save_document(
+    engine: Engine,
+    *,
+    doc: Document,
+    sections: list[Section],
+    statements: list[Statement],
+    replace_id: int | None = None,
+) -> int:
+    """Store a document with its sections and statements in one transaction.
+
+    ``replace_id``: a stored document deleted in the same transaction (a report replaced by a new text).
+    """
+    return save_prepared(engine, prepare(doc, sections, statements), replace_id=replace_id)
+
+
+def save_prepared(engine: Engine, p: Prepared, *, replace_id: int | None = None) -> int:
+    """Store a prepared document in one transaction (Core bulk inserts: one executemany per table)."""
+    with Session(engine) as s, s.begin():
+        conn = s.connection()
+        if replace_id is not None:
+            conn.execute(delete(StatementRow).where(StatementRow.document_id == replace_id))
+            conn.execute(delete(SectionRow).where(SectionRow.document_id == replace_id))
+            conn.execute(delete(DocumentRow).where(DocumentRow.id == replace_id))
+        key = conn.execute(insert(_DOCS).values(**p.document)).inserted_primary_key
+        assert key is not None
+        doc_id = key[0]
+        _bulk_insert(conn, _SECTIONS, p.sections, doc_id)
+        _bulk_insert(conn, _STATEMENTS, p.statements, doc_id)
+        return int(doc_id)
+
+
+def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]], doc_id: int) -> None:
+    """Insert rows of one document: on SQLite straight to the driver's executemany (the hot path of a run)."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(table), [{**r, "document_id": doc_id} for r in rows])
+        return
+    cols = [c for c in rows[0] if c != "document_id"]
+    q = conn.dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in [*cols, 'document_id'])}) "
+        f"VALUES ({', '.join('?' * (len(cols) + 1))})"
+    )
+    conn.exec_driver_sql(sql, [(*(r[c] for c in cols), doc_id) for r in rows])
 
 
 def _statement_row(doc_id: int, st: Statement) -> StatementRow:
     return StatementRow(**_statement_values(doc_id, st))
 
 
-def _statement_values(doc_id: int, st: Statement) -> dict[str, Any]:
+def _statement_values(doc_id: int | None, st: Statement) -> dict[str, Any]:
     return dict(
         key=st.key,
         document_id=doc_id,
