@@ -129,6 +129,7 @@ def main() -> None:
     chars = sum(len(f.read_text("utf-8")) for f in files)
     print(f"corpus: {len(files)} reports, {chars:,} characters, generated in {gen_s:.1f} s", flush=True)
 
+    load_before = os.getloadavg()
     tracker = [sys.executable, "-m", "tracker"]
     run = [*tracker, "run", str(cdir), "--db", f"sqlite:///{db}", "--out", str(site), "--jobs", str(args.jobs)]
     steps: dict[str, dict[str, float]] = {}
@@ -156,8 +157,15 @@ def main() -> None:
     n_st = len(store.statements(eng))
     n_match = store.count_matches(eng)
     peak = max(s["peak_rss_mb"] for s in steps.values())
+    load_after = os.getloadavg()
     result = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in load_after],
+        },
         "corpus": {"reports": len(files), "characters": chars, "generate_seconds": round(gen_s, 1)},
         "database": {"documents": n_docs, "statements": n_st, "matches": n_match},
         "jobs": args.jobs,
@@ -211,6 +219,7 @@ def main() -> None:
     for a, b, c in rows:
         print(f"| {a:{w0}} | {b:{w1}} | {c} |")
     print(f"\nper-step peak memory (MB): { {k: v['peak_rss_mb'] for k, v in steps.items()} }")
+    print(f"load average (1, 5, 15 min) before: {load_before}, after: {load_after} on {os.cpu_count()} CPUs")
     print(f"wrote {out / 'bench.json'} (log: {log})")
 
 

@@ -318,7 +318,7 @@ def _recover(out: Path) -> None:
     old = out.with_name(f".{out.name}.old")
     if not out.exists() and old.is_dir():
         old.rename(out)  # killed between moving the site aside and moving the new one in
-    for p in out.parent.glob(f".{out.name}.*"):
+    for p in out.parent.iterdir():
         if p.is_dir() and (p == old or p.name.startswith(f".{out.name}.{TMP_TAG}")):
             shutil.rmtree(p, ignore_errors=True)
 
