@@ -3,6 +3,7 @@ doing everything at once gives (the batches only bound memory)."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from tests.conftest import CORPUS, REPORTS, ROOT
 from tracker import pipeline, site, store
 from tracker.db import open_db
-from tracker.export import build_export, goals_csv
+from tracker.export import build_export, goals_csv, write_export
 from tracker.match import judge
 
 
@@ -51,6 +52,9 @@ def test_batched_matching_and_streamed_site_equal_the_whole(
     assert data["schema"] == "tracker.export/1"
     assert len(data["statements"]) == len(rows) and len(data["matches"]) == len(whole)
     assert (out / "goals.csv").read_bytes().decode("utf-8") == goals_csv(engine)
+    buf = io.StringIO()
+    write_export(engine, buf, batch=1)  # what `tracker export --format json` streams
+    assert buf.getvalue() == exported
 
     # every page equals the one rendered from the contexts of everything at once
     env = site.environment()

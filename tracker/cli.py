@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from tracker import store
 from tracker.db import DEFAULT_DB, default_url, open_db
 from tracker.errors import TrackerError
-from tracker.export import build_export, goals_csv, write_atomic
+from tracker.export import goals_csv, write_atomic, write_export
 from tracker.lexicon import load_tolerances
 from tracker.pipeline import match_all
 from tracker.pipeline import run as run_pipeline
@@ -169,7 +169,18 @@ def run(
 def export(db: str | None, fmt: str, output: Path) -> None:
     """Write everything in the database as JSON (tracker.export/1) or the goals as CSV."""
     engine = open_db(db)
-    data = build_export(engine).to_json() if fmt == "json" else goals_csv(engine)
+    if fmt == "json":  # streamed: memory does not grow with the database
+        if str(output) == "-":
+            write_export(engine, sys.stdout)
+            return
+        output.parent.mkdir(parents=True, exist_ok=True)
+        tmp = output.with_name(f".{output.name}.tmp")
+        with tmp.open("w", encoding="utf-8") as fh:
+            write_export(engine, fh)
+        tmp.replace(output)
+        err.print(f"wrote {output}", markup=False, highlight=False)
+        return
+    data = goals_csv(engine)
     if str(output) == "-":
         click.echo(data)
     else:

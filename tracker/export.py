@@ -224,6 +224,34 @@ def build_export(engine: Engine, *, rows: list[tuple[int, int, Statement]] | Non
     )
 
 
+def write_export(engine: Engine, out: TextIO, *, batch: int = 20000) -> None:
+    """Stream ``tracker.export/1`` JSON to ``out``: the same text as ``build_export(engine).to_json()``,
+    with the statements read a few documents (about ``batch`` statements) at a time."""
+    docs = store.documents(engine)
+    matches = store.matches(engine)
+    by_goal = {m.goal: m for m in matches}
+    latest = store.latest_years(engine)
+
+    def statements() -> Iterator[ExportStatement]:
+        for rows in store.statement_batches(engine, size=batch):
+            for rid, doc_id, st in rows:
+                yield export_statement(rid, doc_id, st)
+
+    def statuses() -> Iterator[ExportGoalStatus]:
+        for rows in store.statement_batches(engine, size=batch):
+            for rid, _, st in rows:
+                if st.kind == "goal":
+                    yield export_status(rid, Judge.status(st, by_goal.get(st.key), latest[st.region]))
+
+    dump_json(
+        out,
+        (export_document(i, d) for i, d in docs),
+        statements(),
+        export_matches(matches, store.statement_ids(engine)),
+        statuses(),
+    )
+
+
 def goal_statuses(
     rows: list[tuple[int, int, Statement]], matches: list[Match], latest: Mapping[str, int] | None = None
 ) -> list[GoalStatus]:
