@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import CORPUS, REPORTS, ROOT
 from tracker import pipeline, site, store
 from tracker.db import open_db
-from tracker.export import build_export, goals_csv, write_export
+from tracker.export import build_export, goals_csv, write_export, write_goals_csv
 from tracker.match import judge
 
 
@@ -55,6 +55,9 @@ def test_batched_matching_and_streamed_site_equal_the_whole(
     buf = io.StringIO()
     write_export(engine, buf, batch=1)  # what `tracker export --format json` streams
     assert buf.getvalue() == exported
+    buf = io.StringIO(newline="")
+    write_goals_csv(engine, buf, batch=1)
+    assert buf.getvalue() == goals_csv(engine)
 
     # every page equals the one rendered from the contexts of everything at once
     env = site.environment()

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from tracker import store
 from tracker.db import DEFAULT_DB, default_url, open_db
 from tracker.errors import TrackerError
-from tracker.export import goals_csv, write_atomic, write_export
+from tracker.export import goals_csv, write_export, write_goals_csv
 from tracker.lexicon import load_tolerances
 from tracker.pipeline import match_all
 from tracker.pipeline import run as run_pipeline
@@ -169,23 +169,18 @@ def run(
 def export(db: str | None, fmt: str, output: Path) -> None:
     """Write everything in the database as JSON (tracker.export/1) or the goals as CSV."""
     engine = open_db(db)
-    if fmt == "json":  # streamed: memory does not grow with the database
-        if str(output) == "-":
-            write_export(engine, sys.stdout)
-            return
+    if str(output) != "-":  # streamed through a temporary file: memory does not grow with the database
         output.parent.mkdir(parents=True, exist_ok=True)
         tmp = output.with_name(f".{output.name}.tmp")
-        with tmp.open("w", encoding="utf-8") as fh:
-            write_export(engine, fh)
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            (write_export if fmt == "json" else write_goals_csv)(engine, fh)
         tmp.replace(output)
         err.print(f"wrote {output}", markup=False, highlight=False)
         return
-    data = goals_csv(engine)
-    if str(output) == "-":
-        click.echo(data)
+    if fmt == "json":
+        write_export(engine, sys.stdout)
     else:
-        write_atomic(output, data)
-        err.print(f"wrote {output}", markup=False, highlight=False)
+        click.echo(goals_csv(engine))
 
 
 @main.command()

@@ -311,6 +311,23 @@ def goals_csv(engine: Engine, *, rows: list[tuple[int, int, Statement]] | None =
     return "\ufeff" + buf.getvalue()
 
 
+def write_goals_csv(engine: Engine, out: TextIO, *, batch: int = 20000) -> None:
+    """Stream the goals CSV to ``out`` (open it with ``newline=""``): the same text as ``goals_csv(engine)``."""
+    docs = dict(store.documents(engine))
+    matches = store.matches(engine)
+    by_goal = {m.goal: m for m in matches}
+    latest = store.latest_years(engine)
+    evidence = {st.key: (rid, d, st) for rid, d, st in store.statements(engine, keys={m.outcome for m in matches})}
+    out.write("\ufeff")
+    w = csv.writer(out)
+    w.writerow(CSV_COLUMNS)
+    for rows in store.statement_batches(engine, size=batch):
+        for rid, doc_id, st in rows:
+            if st.kind == "goal":
+                g = Judge.status(st, by_goal.get(st.key), latest[st.region])
+                w.writerow(csv_row(rid, doc_id, st, g, evidence, docs))
+
+
 def csv_row(
     rid: int,
     doc_id: int,
