@@ -166,25 +166,28 @@ def export_document(i: int, d: Document) -> ExportDocument:
 
 
 def export_statement(rid: int, doc_id: int, st: Statement) -> ExportStatement:
-    return ExportStatement(
-        id=f"s{rid}",
-        key=st.key,
-        document=f"d{doc_id}",
-        kind=st.kind,
-        indicator=ExportIndicator(id=st.indicator.id, name=st.indicator.name, key=st.indicator.key),
-        quote=st.quote,
-        span=ExportSpan(start=st.span.start, end=st.span.end),
-        value=num(st.value),
-        value_high=num(st.value_high),
-        stretch=num(st.stretch),
-        baseline=num(st.baseline),
-        unit=st.unit,
-        comparator=st.comparator,
-        measure=st.measure,
-        period=ExportPeriod(start=st.period.start, end=st.period.end),
-        relation=st.relation,
-        rule=st.rule,
-        section=st.section,
+    # one validation of nested data (not one per nested model): this runs for every statement
+    return ExportStatement.model_validate(
+        {
+            "id": f"s{rid}",
+            "key": st.key,
+            "document": f"d{doc_id}",
+            "kind": st.kind,
+            "indicator": {"id": st.indicator.id, "name": st.indicator.name, "key": st.indicator.key},
+            "quote": st.quote,
+            "span": {"start": st.span.start, "end": st.span.end},
+            "value": num(st.value),
+            "value_high": num(st.value_high),
+            "stretch": num(st.stretch),
+            "baseline": num(st.baseline),
+            "unit": st.unit,
+            "comparator": st.comparator,
+            "measure": st.measure,
+            "period": {"start": st.period.start, "end": st.period.end},
+            "relation": st.relation,
+            "rule": st.rule,
+            "section": st.section,
+        }
     )
 
 
