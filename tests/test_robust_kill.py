@@ -156,3 +156,31 @@ def test_rerun_with_nothing_changed_keeps_the_site(tmp_path: Path, db_url: str) 
     assert (site / "index.html").is_file()
     other = runner.invoke(main, ["run", str(inp), "--db", db_url, "--out", str(tmp_path / "other")])
     assert other.exit_code == 0 and (tmp_path / "other" / "index.html").is_file()
+
+
+def test_a_replaced_report_is_swapped_in_one_transaction(db_url: str) -> None:
+    """--replace deletes the old text and stores the new one together: a failure keeps the old one whole."""
+    import sqlalchemy.exc
+
+    from tracker import store
+    from tracker.db import open_db
+
+    engine = open_db(db_url)
+    text = (REPORTS / "shanghai-2024.txt").read_text("utf-8")
+    r = parse(text, "shanghai-2024.txt", None, None)
+    assert not isinstance(r, str)
+    old_id = store.save_document(engine, doc=r[0], sections=r[1], statements=r[2])
+    before = store.statements(engine)
+    # a new text for the same region and year whose rows cannot be stored (two statements with one key)
+    new = parse(text.replace("各位代表", "各位代表们", 1), "shanghai-2024-v2.txt", None, None)
+    assert not isinstance(new, str)
+    rows = store.prepare(*new)
+    rows.statements.append(dict(rows.statements[0]))
+    with pytest.raises(sqlalchemy.exc.IntegrityError):
+        store.save_prepared(engine, rows, replace_id=old_id)
+    assert store.document_for(engine, region=r[0].region.name, year=r[0].year) == (old_id, r[0].source, r[0].sha256)
+    assert store.statements(engine) == before
+    # a good new text replaces it whole
+    new_id = store.save_prepared(engine, store.prepare(*new), replace_id=old_id)
+    assert [d.source for _, d in store.documents(engine)] == ["shanghai-2024-v2.txt"]
+    assert {doc for _, doc, _ in store.statements(engine)} == {new_id}
