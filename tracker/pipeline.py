@@ -37,7 +37,7 @@ Progress = Callable[[str, int, int], None]
 Parsed = tuple[Document, list[Section], list[Statement]]
 
 MATCH_BATCH = 20000  # statements judged at a time (whole regions)
-AUTO_PARALLEL_MIN = 8  # with jobs=0 (auto), fewer new reports than this are parsed in this process
+AUTO_PARALLEL_MIN = 8  # with jobs=0 (auto), fewer files than this are read in this process
 BUILD_FILE = ".tracker-build.json"  # fingerprint of what the site in ``out`` was built from
 
 
