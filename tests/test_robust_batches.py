@@ -80,3 +80,36 @@ def test_parallel_and_serial_ingest_store_the_same(tmp_path: Path) -> None:
         assert not res.failed
         got.append(([d.sha256 for _, d in store.documents(engine)], store.statements(engine)))
     assert got[0] == got[1]
+
+
+def test_only_changed_regions_are_matched_again(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    inp = _inputs(tmp_path)
+    engine = open_db(db_url)
+    out = tmp_path / "site"
+    res = pipeline.run(engine, [inp], out)
+    assert len(res.added) == 7
+    seen: list[set[str] | None] = []
+    real = pipeline.match_all
+
+    def spy(engine, **kw):  # type: ignore[no-untyped-def]
+        seen.append(kw.get("regions"))
+        return real(engine, **kw)
+
+    monkeypatch.setattr(pipeline, "match_all", spy)
+    # the 2026 Hubei report is corrected: some of its figures change
+    f = inp / "hubei-2026.txt"
+    text = f.read_text("utf-8")
+    fixed = re.sub(r"(\d)\.(\d)%", lambda m: f"{m[1]}.{(int(m[2]) + 1) % 10}%", text, count=8)
+    assert fixed != text
+    f.write_text(fixed, "utf-8")
+    res = pipeline.run(engine, [inp], out, replace=True)
+    assert res.added == [str(f)]
+    assert seen == [{"湖北省"}]
+    whole, _ = judge([st for _, _, st in store.statements(engine)])
+    assert store.matches(engine) == whole  # the same matches, in the same order, as matching everything
+    assert (out / "export.json").read_text("utf-8") == build_export(engine).to_json()
+    # nothing changed: nothing is matched
+    res = pipeline.run(engine, [inp], out)
+    assert not res.rebuilt and len(seen) == 1

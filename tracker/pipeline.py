@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -188,19 +189,30 @@ def ingest_paths(
 
 
 def match_all(
-    engine: Engine, *, tolerances: Tolerances | None = None, rows: list[tuple[int, int, Statement]] | None = None
+    engine: Engine,
+    *,
+    tolerances: Tolerances | None = None,
+    rows: list[tuple[int, int, Statement]] | None = None,
+    regions: set[str] | None = None,
 ) -> int:
     """Recompute every match from the stored statements (``rows``: already loaded).
 
     Matching never crosses a region, so the statements are loaded and judged a group of
     regions at a time: memory stays bounded however large the database grows.
+    ``regions``: recompute only the matches of these regions (the others are unchanged).
+    Returns the number of matches computed.
     """
     if rows is not None:
         matches, _ = judge([st for _, _, st in rows], tolerances=tolerances)
         return store.replace_matches(engine, matches=matches)
+    if regions is not None:
+        part = store.statements(engine, regions=sorted(regions)) if regions else []
+        ms, _ = judge([st for _, _, st in part], tolerances=tolerances)
+        store.replace_matches_in(engine, regions=sorted(regions), matches=ms)
+        return store.count_matches(engine)
     found: list[tuple[tuple[int, int, int], Match]] = []
-    for regions in store.region_batches(engine, size=MATCH_BATCH):
-        part = store.statements(engine, regions=regions)
+    for group in store.region_batches(engine, size=MATCH_BATCH):
+        part = store.statements(engine, regions=group)
         order = {st.key: (doc_id, st.span.start, rid) for rid, doc_id, st in part if st.kind == "goal"}
         ms, _ = judge([st for _, _, st in part], tolerances=tolerances)
         found.extend((order[m.goal], m) for m in ms)
@@ -236,12 +248,35 @@ def fingerprint(engine: Engine, tolerances: Tolerances | None) -> dict[str, str]
     }
 
 
-def site_is_current(out: Path, fp: dict[str, str]) -> bool:
+def read_build(out: Path) -> dict[str, Any] | None:
+    """What the site in ``out`` was built from, if it says."""
     try:
         built = json.loads((out / BUILD_FILE).read_text("utf-8"))
     except (OSError, ValueError):
-        return False
-    return built == fp and (out / "index.html").is_file()
+        return None
+    if not isinstance(built, dict) or not isinstance(built.get("fingerprint"), dict):
+        return None
+    return built
+
+
+def site_is_current(out: Path, fp: dict[str, str]) -> bool:
+    built = read_build(out)
+    return built is not None and built["fingerprint"] == fp and (out / "index.html").is_file()
+
+
+def changed_regions(engine: Engine, built: dict[str, Any] | None, fp: dict[str, str]) -> set[str] | None:
+    """The regions whose reports changed since the site was built, when only they need matching again;
+    None when every match must be recomputed (other tolerances or code, or matches changed meanwhile)."""
+    if built is None or any(
+        built["fingerprint"].get(k) != fp[k] for k in ("matches", "tolerances", "extractor", "code")
+    ):
+        return None
+    try:
+        before = {(str(h), str(r)) for h, r in built.get("documents", [])}
+    except (TypeError, ValueError):
+        return None
+    now = set(store.document_regions(engine))
+    return {r for _, r in before ^ now}
 
 
 def run(
@@ -256,16 +291,22 @@ def run(
     jobs: int = 1,
     progress: Progress | None = None,
 ) -> RunResult:
-    """The whole job: ingest what is new, then (unless nothing changed) match everything and render the site."""
+    """The whole job: ingest what is new, then (unless nothing changed) match and render the site.
+
+    Only the regions whose reports changed since the site in ``out`` was built are matched again.
+    """
     from tracker.site import render_site
 
     res = ingest_paths(engine, paths, region=region, year=year, replace=replace, progress=progress, jobs=jobs)
-    if not res.added and site_is_current(out, fingerprint(engine, tolerances)):
+    fp = fingerprint(engine, tolerances)
+    built = read_build(out)
+    if not res.added and site_is_current(out, fp):
         res.matches = store.count_matches(engine)
         res.index = out.resolve() / "index.html"
         res.rebuilt = False
         return res
-    res.matches = match_all(engine, tolerances=tolerances)
+    res.matches = match_all(engine, tolerances=tolerances, regions=changed_regions(engine, built, fp))
     fp = fingerprint(engine, tolerances)
-    res.index = render_site(engine, out, extra_files={BUILD_FILE: json.dumps(fp, indent=1)})
+    manifest = {"fingerprint": fp, "documents": sorted(store.document_regions(engine))}
+    res.index = render_site(engine, out, extra_files={BUILD_FILE: json.dumps(manifest, ensure_ascii=False)})
     return res

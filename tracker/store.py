@@ -408,5 +408,42 @@ def matches(engine: Engine) -> list[Match]:
                 reason_zh=r.reason_zh,
                 reason_en=r.reason_en,
             )
-            for r in s.scalars(select(MatchRow).order_by(MatchRow.id))
+            for r in s.scalars(
+                # in the order of their goals (as one judge() over everything inserts them),
+                # so that matches replaced for a few regions come out where a full run puts them
+                select(MatchRow)
+                .outerjoin(StatementRow, StatementRow.key == MatchRow.goal_key)
+                .order_by(StatementRow.document_id, StatementRow.span_start, StatementRow.id, MatchRow.id)
+            )
         ]
+
+
+def document_regions(engine: Engine) -> list[tuple[str, str]]:
+    """(sha256, region) of every stored document."""
+    with Session(engine) as s:
+        return [(h, r) for h, r in s.execute(select(DocumentRow.sha256, DocumentRow.region))]
+
+
+def replace_matches_in(engine: Engine, *, regions: Iterable[str], matches: Iterable[Match]) -> int:
+    """Replace the matches of the goals of ``regions`` (and of goals no longer stored) in one transaction."""
+    regs = list(regions)
+    values = [
+        dict(
+            goal_key=m.goal,
+            outcome_key=m.outcome,
+            verdict=m.verdict,
+            margin=_d(m.margin),
+            flags=list(m.flags),
+            reason_zh=m.reason_zh,
+            reason_en=m.reason_en,
+        )
+        for m in matches
+    ]
+    with Session(engine) as s, s.begin():
+        s.execute(delete(MatchRow).where(MatchRow.goal_key.not_in(select(StatementRow.key))))
+        for k in range(0, len(regs), _IN_CHUNK):
+            goals = select(StatementRow.key).where(StatementRow.region.in_(regs[k : k + _IN_CHUNK]))
+            s.execute(delete(MatchRow).where(MatchRow.goal_key.in_(goals)))
+        if values:
+            s.execute(insert(MatchRow), values)
+        return len(values)
