@@ -5,15 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import TextIO
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
 from tracker import store
 from tracker.match import Judge, target_text
-from tracker.models import GoalStatus, Match, Statement
+from tracker.models import Document, GoalStatus, Match, Statement
 
 SCHEMA = "tracker.export/1"
 
@@ -100,9 +102,49 @@ class Export(_M):
     goal_status: list[ExportGoalStatus]
 
     def to_json(self) -> str:
-        data = self.model_dump()
-        data = {"schema": data.pop("schema_"), **data}
-        return json.dumps(data, ensure_ascii=False, indent=1)
+        buf = io.StringIO()
+        dump_json(
+            buf,
+            self.documents,
+            self.statements,
+            self.figureless_goals,
+            self.matches,
+            self.goal_status,
+        )
+        return buf.getvalue()
+
+
+def json_record(r: BaseModel) -> str:
+    return json.dumps(r.model_dump(), ensure_ascii=False)
+
+
+def _records(out: TextIO, key: str, records: Iterable[BaseModel | str], last: bool = False) -> None:
+    """One JSON record per line (fast, streamable, diff-friendly); a str is a record already dumped."""
+    out.write(f"{json.dumps(key)}: [")
+    sep = "\n"
+    for r in records:
+        out.write(sep)
+        out.write(r if isinstance(r, str) else json_record(r))
+        sep = ",\n"
+    out.write("\n]" if sep != "\n" else "]")
+    out.write("\n}\n" if last else ",\n")
+
+
+def dump_json(
+    out: TextIO,
+    documents: Iterable[ExportDocument],
+    statements: Iterable[ExportStatement],
+    figureless_goals: Iterable[ExportStatement],
+    matches: Iterable[ExportMatch],
+    goal_status: Iterable[ExportGoalStatus | str],
+) -> None:
+    """Write ``tracker.export/1`` JSON; the iterables are consumed in this order (they may be generators)."""
+    out.write(f'{{"schema": {json.dumps(SCHEMA)},\n')
+    _records(out, "documents", documents)
+    _records(out, "statements", statements)
+    _records(out, "figureless_goals", figureless_goals)
+    _records(out, "matches", matches)
+    _records(out, "goal_status", goal_status, last=True)
 
 
 def num(d: Decimal | None) -> int | float | None:
@@ -111,72 +153,60 @@ def num(d: Decimal | None) -> int | float | None:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
+def export_document(i: int, d: Document) -> ExportDocument:
+    return ExportDocument(
+        id=f"d{i}",
+        source=d.source,
+        region=d.region.name,
+        region_level=d.region.level,
+        parent_region=d.region.parent,
+        year=d.year,
+        date=d.date,
+        title=d.title,
+        meeting=d.meeting,
+        speaker=d.speaker,
+        sha256=d.sha256,
+    )
+
+
 def _figureless(st: Statement) -> bool:
     """A goal without a figure (relational, qualitative): exported apart from the figure statements."""
     return st.kind == "goal" and st.value is None
 
 
-def _statement(rid: int, doc_id: int, st: Statement) -> ExportStatement:
-    return ExportStatement(
-        id=f"s{rid}",
-        key=st.key,
-        document=f"d{doc_id}",
-        kind=st.kind,
-        indicator=ExportIndicator(id=st.indicator.id, name=st.indicator.name, key=st.indicator.key),
-        quote=st.quote,
-        span=ExportSpan(start=st.span.start, end=st.span.end),
-        value=num(st.value),
-        value_high=num(st.value_high),
-        stretch=num(st.stretch),
-        baseline=num(st.baseline),
-        unit=st.unit,
-        comparator=st.comparator,
-        measure=st.measure,
-        period=ExportPeriod(start=st.period.start, end=st.period.end),
-        relation=st.relation,
-        rule=st.rule,
-        section=st.section,
+def export_statement(rid: int, doc_id: int, st: Statement) -> ExportStatement:
+    # one validation of nested data (not one per nested model): this runs for every statement
+    return ExportStatement.model_validate(
+        {
+            "id": f"s{rid}",
+            "key": st.key,
+            "document": f"d{doc_id}",
+            "kind": st.kind,
+            "indicator": {"id": st.indicator.id, "name": st.indicator.name, "key": st.indicator.key},
+            "quote": st.quote,
+            "span": {"start": st.span.start, "end": st.span.end},
+            "value": num(st.value),
+            "value_high": num(st.value_high),
+            "stretch": num(st.stretch),
+            "baseline": num(st.baseline),
+            "unit": st.unit,
+            "comparator": st.comparator,
+            "measure": st.measure,
+            "period": {"start": st.period.start, "end": st.period.end},
+            "relation": st.relation,
+            "rule": st.rule,
+            "section": st.section,
+        }
     )
 
 
-def build_export(engine: Engine) -> Export:
-    """Everything in the database as ``tracker.export/1``.
-
-    ``statements`` holds every statement with a figure (and outcomes); goals without a
-    figure (relational: 居民收入增长与经济增长同步; qualitative: 劣V类水体全面消除) are under
-    ``figureless_goals`` in the same shape, with ``value: null``. Match and status ids
-    point into either list.
-    """
-    docs = store.documents(engine)
-    rows = store.statements(engine)
-    sid = {st.key: f"s{rid}" for rid, _, st in rows}
-    matches = store.matches(engine)
-    by_key = {st.key: st for _, _, st in rows}
-    statuses = goal_statuses(rows, matches)
-    return Export(
-        schema_=SCHEMA,
-        documents=[
-            ExportDocument(
-                id=f"d{i}",
-                source=d.source,
-                region=d.region.name,
-                region_level=d.region.level,
-                parent_region=d.region.parent,
-                year=d.year,
-                date=d.date,
-                title=d.title,
-                meeting=d.meeting,
-                speaker=d.speaker,
-                sha256=d.sha256,
-            )
-            for i, d in docs
-        ],
-        statements=[_statement(rid, doc_id, st) for rid, doc_id, st in rows if not _figureless(st)],
-        figureless_goals=[_statement(rid, doc_id, st) for rid, doc_id, st in rows if _figureless(st)],
-        matches=[
-            ExportMatch(
-                goal=sid[m.goal],
-                outcome=sid[m.outcome],
+def export_matches(matches: list[Match], sid: Mapping[str, int]) -> Iterator[ExportMatch]:
+    """The matches whose goal and outcome are stored; ``sid``: statement key -> row id."""
+    for m in matches:
+        if m.goal in sid and m.outcome in sid:
+            yield ExportMatch(
+                goal=f"s{sid[m.goal]}",
+                outcome=f"s{sid[m.outcome]}",
                 verdict=m.verdict,
                 margin=num(m.margin),
                 flags=m.flags,
@@ -184,21 +214,77 @@ def build_export(engine: Engine) -> Export:
                 reason_zh=m.reason_zh,
                 reason_en=m.reason_en,
             )
-            for m in matches
-            if m.goal in by_key and m.outcome in by_key
-        ],
-        goal_status=[
-            ExportGoalStatus(goal=sid[g.goal], status=g.status, reason_zh=g.reason_zh, reason_en=g.reason_en)
-            for g in statuses
-        ],
+
+
+def export_status(rid: int, g: GoalStatus) -> ExportGoalStatus:
+    return ExportGoalStatus(goal=f"s{rid}", status=g.status, reason_zh=g.reason_zh, reason_en=g.reason_en)
+
+
+def build_export(engine: Engine, *, rows: list[tuple[int, int, Statement]] | None = None) -> Export:
+    """Everything in the database as ``tracker.export/1``.
+
+    ``statements`` holds every statement with a figure (and outcomes); goals without a
+    figure (relational: 居民收入增长与经济增长同步; qualitative: 劣V类水体全面消除) are under
+    ``figureless_goals`` in the same shape, with ``value: null``. Match and status ids
+    point into either list. ``rows``: the stored statements, when the caller has loaded them already.
+    """
+    docs = store.documents(engine)
+    rows = store.statements(engine) if rows is None else rows
+    sid = {st.key: rid for rid, _, st in rows}
+    matches = store.matches(engine)
+    statuses = goal_statuses(rows, matches)
+    return Export(
+        schema_=SCHEMA,
+        documents=[export_document(i, d) for i, d in docs],
+        statements=[export_statement(rid, doc_id, st) for rid, doc_id, st in rows if not _figureless(st)],
+        figureless_goals=[export_statement(rid, doc_id, st) for rid, doc_id, st in rows if _figureless(st)],
+        matches=list(export_matches(matches, sid)),
+        goal_status=[export_status(sid[g.goal], g) for g in statuses],
     )
 
 
-def goal_statuses(rows: list[tuple[int, int, Statement]], matches: list[Match]) -> list[GoalStatus]:
-    """Each goal's status from the stored matches (the latest report year per region decides pending)."""
-    latest: dict[str, int] = {}
-    for _, _, st in rows:
-        latest[st.region] = max(latest.get(st.region, 0), st.report_year)
+def write_export(engine: Engine, out: TextIO, *, batch: int = 20000) -> None:
+    """Stream ``tracker.export/1`` JSON to ``out``: the same text as ``build_export(engine).to_json()``,
+    with the statements read a few documents (about ``batch`` statements) at a time."""
+    docs = store.documents(engine)
+    matches = store.matches(engine)
+    by_goal = {m.goal: m for m in matches}
+    latest = store.latest_years(engine)
+
+    def statements(figureless: bool) -> Iterator[ExportStatement]:
+        for rows in store.statement_batches(engine, size=batch):
+            for rid, doc_id, st in rows:
+                if _figureless(st) == figureless:
+                    yield export_statement(rid, doc_id, st)
+
+    def statuses() -> Iterator[ExportGoalStatus]:
+        for rows in store.statement_batches(engine, size=batch):
+            for rid, _, st in rows:
+                if st.kind == "goal":
+                    yield export_status(rid, Judge.status(st, by_goal.get(st.key), latest[st.region]))
+
+    dump_json(
+        out,
+        (export_document(i, d) for i, d in docs),
+        statements(figureless=False),
+        statements(figureless=True),
+        export_matches(matches, store.statement_ids(engine)),
+        statuses(),
+    )
+
+
+def goal_statuses(
+    rows: list[tuple[int, int, Statement]], matches: list[Match], latest: Mapping[str, int] | None = None
+) -> list[GoalStatus]:
+    """Each goal's status from the stored matches (the latest report year per region decides pending).
+
+    ``latest``: region -> latest report year over the whole database, when ``rows`` are only some of it.
+    """
+    if latest is None:
+        latest_: dict[str, int] = {}
+        for _, _, st in rows:
+            latest_[st.region] = max(latest_.get(st.region, 0), st.report_year)
+        latest = latest_
     by_goal = {m.goal: m for m in matches}
     return [Judge.status(st, by_goal.get(st.key), latest[st.region]) for _, _, st in rows if st.kind == "goal"]
 
@@ -230,10 +316,10 @@ CSV_COLUMNS = [
 ]
 
 
-def goals_csv(engine: Engine) -> str:
+def goals_csv(engine: Engine, *, rows: list[tuple[int, int, Statement]] | None = None) -> str:
     """One row per goal with its verdict and evidence; UTF-8 with BOM so Excel reads the Chinese."""
     docs = dict(store.documents(engine))
-    rows = store.statements(engine)
+    rows = store.statements(engine) if rows is None else rows
     matches = store.matches(engine)
     by_key = {st.key: (rid, doc_id, st) for rid, doc_id, st in rows}
     statuses = {g.goal: g for g in goal_statuses(rows, matches)}
@@ -241,39 +327,64 @@ def goals_csv(engine: Engine) -> str:
     w = csv.writer(buf)
     w.writerow(CSV_COLUMNS)
     for rid, doc_id, st in rows:
-        if st.kind != "goal":
-            continue
-        g = statuses[st.key]
-        m = g.match
-        o = by_key.get(m.outcome) if m else None
-        w.writerow(
-            [
-                f"s{rid}",
-                st.region,
-                docs[doc_id].source,
-                st.report_year,
-                st.section or "",
-                st.indicator.name,
-                st.indicator.id or "",
-                st.measure,
-                str(st.period),
-                target_text(st),
-                st.quote,
-                f"{st.span.start}-{st.span.end}",
-                g.status,
-                m.verdict if m else "",
-                "" if not m or m.margin is None else f"{m.margin:f}",
-                " ".join(m.flags) if m else "",
-                f"s{o[0]}" if o else "",
-                docs[o[1]].source if o else "",
-                str(o[2].period) if o else "",
-                "" if not o or o[2].value is None else f"{o[2].value:f}",
-                o[2].quote if o else "",
-                g.reason_zh,
-                g.reason_en,
-            ]
-        )
+        if st.kind == "goal":
+            w.writerow(csv_row(rid, doc_id, st, statuses[st.key], by_key, docs))
     return "\ufeff" + buf.getvalue()
+
+
+def write_goals_csv(engine: Engine, out: TextIO, *, batch: int = 20000) -> None:
+    """Stream the goals CSV to ``out`` (open it with ``newline=""``): the same text as ``goals_csv(engine)``."""
+    docs = dict(store.documents(engine))
+    matches = store.matches(engine)
+    by_goal = {m.goal: m for m in matches}
+    latest = store.latest_years(engine)
+    evidence = {st.key: (rid, d, st) for rid, d, st in store.statements(engine, keys={m.outcome for m in matches})}
+    out.write("\ufeff")
+    w = csv.writer(out)
+    w.writerow(CSV_COLUMNS)
+    for rows in store.statement_batches(engine, size=batch):
+        for rid, doc_id, st in rows:
+            if st.kind == "goal":
+                g = Judge.status(st, by_goal.get(st.key), latest[st.region])
+                w.writerow(csv_row(rid, doc_id, st, g, evidence, docs))
+
+
+def csv_row(
+    rid: int,
+    doc_id: int,
+    st: Statement,
+    g: GoalStatus,
+    outcomes: Mapping[str, tuple[int, int, Statement]],
+    docs: Mapping[int, Document],
+) -> list[object]:
+    """The CSV row of one goal; ``outcomes``: statement key -> (row id, document id, statement)."""
+    m = g.match
+    o = outcomes.get(m.outcome) if m else None
+    return [
+        f"s{rid}",
+        st.region,
+        docs[doc_id].source,
+        st.report_year,
+        st.section or "",
+        st.indicator.name,
+        st.indicator.id or "",
+        st.measure,
+        str(st.period),
+        target_text(st),
+        st.quote,
+        f"{st.span.start}-{st.span.end}",
+        g.status,
+        m.verdict if m else "",
+        "" if not m or m.margin is None else f"{m.margin:f}",
+        " ".join(m.flags) if m else "",
+        f"s{o[0]}" if o else "",
+        docs[o[1]].source if o else "",
+        str(o[2].period) if o else "",
+        "" if not o or o[2].value is None else f"{o[2].value:f}",
+        o[2].quote if o else "",
+        g.reason_zh,
+        g.reason_en,
+    ]
 
 
 def write_atomic(path: Path, data: str) -> None:

@@ -11,11 +11,15 @@ swapped in at the end, so a failed run leaves the previous site in place.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import math
+import os
 import shutil
+import sys
 import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -25,12 +29,14 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
 from tracker import store
-from tracker.export import build_export, goal_statuses, goals_csv
+from tracker.export import goal_statuses, write_export, write_goals_csv
 from tracker.lexicon import Tolerance, Tolerances, lexicon
 from tracker.match import fmt, target_text
 from tracker.models import Document, GoalStatus, Statement
 from tracker.paths import templates_dir
 
+RENDER_BATCH = 20000  # statements streamed into export.json and goals.csv at a time (whole reports)
+TMP_TAG = "building-"  # temporary build folders are named .<out>.building-XXXX beside the output folder
 STATUSES = ["met", "partly", "missed", "not_comparable", "pending", "no_evidence", "needs_review"]
 JUDGED = ("met", "partly", "missed")
 STATUS_ZH = {
@@ -504,8 +510,10 @@ def _status_options() -> list[Option]:
 class _Data:
     """Everything read from the database once, indexed for the page builders (no quadratic scans)."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.docs = store.documents(engine, with_text=True)
+    def __init__(self, engine: Engine, *, with_text: bool = True) -> None:
+        self.engine = engine
+        self.with_text = with_text  # False: the source text is loaded per report, when its page is rendered
+        self.docs = store.documents(engine, with_text=with_text)
         self.doc = dict(self.docs)
         self.rows = store.statements(engine)
         self.status: dict[str, GoalStatus] = {g.goal: g for g in goal_statuses(self.rows, store.matches(engine))}
@@ -601,85 +609,93 @@ def _filters(table: str, rows: list[GoalRow], *, regions: bool) -> Filters:
     )
 
 
-def build_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Site:
-    """Every page's context, from what the database holds."""
-    data = _Data(engine)
-    cards: list[ScorecardPage] = []
-    sources: list[SourcePage] = []
+PageOut = tuple[str, str, BaseModel]  # (path in the site, template, context)
+
+
+def _report_pages(
+    data: _Data, doc_id: int, doc: Document
+) -> tuple[ReportLink, ScorecardPage, SourcePage, list[GoalRow]]:
+    """The index entry, scorecard and source page of one report, and its goal rows (for goals.html)."""
+    mine = data.by_doc.get(doc_id, [])
+    rows = [data.goal_row(rid, doc_id, st) for rid, st in mine if st.kind == "goal"]
+    n_out = sum(1 for _, st in mine if st.kind == "outcome")
+    summary = summarize([r.status for r in rows])
+    title = _title(doc)
+    link = ReportLink(
+        id=doc_id,
+        href=report_href(doc_id),
+        source_href=source_href(doc_id),
+        title=title,
+        region=doc.region.name,
+        year=doc.year,
+        source=doc.source,
+        outcomes=n_out,
+        summary=summary,
+    )
+    card = ScorecardPage(
+        title=title,
+        root="..",
+        report_id=doc_id,
+        region=doc.region.name,
+        year=doc.year,
+        source=doc.source,
+        sha256=doc.sha256,
+        date=doc.date,
+        meeting=doc.meeting,
+        source_href=source_href(doc_id),
+        outcomes=n_out,
+        summary=summary,
+        groups=_groups(rows),
+        filters=_filters("goals", rows, regions=False),
+        evidence_for=[
+            EvidenceFor(
+                goal=gst.quote,
+                href=f"{report_href(gdoc)}#{_anchor(grid)}",
+                report_title=_title(data.doc[gdoc]),
+                outcome=data.by_key[gs.match.outcome][2].quote if gs.match else "",
+                outcome_href=source_href(doc_id, _anchor(orid)),
+                status=gs.status,
+                status_zh=STATUS_ZH[gs.status],
+                status_en=STATUS_EN[gs.status],
+            )
+            for grid, gdoc, gst, gs, orid in data.evidenced.get(doc_id, [])
+        ],
+    )
+    text_doc = doc if data.with_text else store.document(data.engine, doc_id=doc_id)
+    source = SourcePage(
+        title=f"{title} · 原文 Source text",
+        root="..",
+        report_id=doc_id,
+        region=doc.region.name,
+        year=doc.year,
+        source=doc.source,
+        sha256=doc.sha256,
+        scorecard_href=report_href(doc_id),
+        goals=len(rows),
+        outcomes=n_out,
+        segments=segments(text_doc, mine),
+    )
+    return link, card, source, rows
+
+
+def _pages(data: _Data, tolerances: Tolerances | None) -> Iterator[PageOut]:
+    """Every page of the site, one at a time: the report and indicator pages first (each built,
+    yielded and dropped), then index, goals and methods from what was kept of them."""
     links: dict[str, list[ReportLink]] = defaultdict(list)
     all_groups: list[GoalGroup] = []
     all_rows: list[GoalRow] = []
     for doc_id, doc in data.docs:
-        mine = data.by_doc.get(doc_id, [])
-        rows = [data.goal_row(rid, doc_id, st) for rid, st in mine if st.kind == "goal"]
-        n_out = sum(1 for _, st in mine if st.kind == "outcome")
-        summary = summarize([r.status for r in rows])
-        title = _title(doc)
-        links[doc.region.name].append(
-            ReportLink(
-                id=doc_id,
-                href=report_href(doc_id),
-                source_href=source_href(doc_id),
-                title=title,
-                region=doc.region.name,
-                year=doc.year,
-                source=doc.source,
-                outcomes=n_out,
-                summary=summary,
-            )
-        )
-        cards.append(
-            ScorecardPage(
-                title=title,
-                root="..",
-                report_id=doc_id,
-                region=doc.region.name,
-                year=doc.year,
-                source=doc.source,
-                sha256=doc.sha256,
-                date=doc.date,
-                meeting=doc.meeting,
-                source_href=source_href(doc_id),
-                outcomes=n_out,
-                summary=summary,
-                groups=_groups(rows),
-                filters=_filters("goals", rows, regions=False),
-                evidence_for=[
-                    EvidenceFor(
-                        goal=gst.quote,
-                        href=f"{report_href(gdoc)}#{_anchor(grid)}",
-                        report_title=_title(data.doc[gdoc]),
-                        outcome=data.by_key[gs.match.outcome][2].quote if gs.match else "",
-                        outcome_href=source_href(doc_id, _anchor(orid)),
-                        status=gs.status,
-                        status_zh=STATUS_ZH[gs.status],
-                        status_en=STATUS_EN[gs.status],
-                    )
-                    for grid, gdoc, gst, gs, orid in data.evidenced.get(doc_id, [])
-                ],
-            )
-        )
-        sources.append(
-            SourcePage(
-                title=f"{title} · 原文 Source text",
-                root="..",
-                report_id=doc_id,
-                region=doc.region.name,
-                year=doc.year,
-                source=doc.source,
-                sha256=doc.sha256,
-                scorecard_href=report_href(doc_id),
-                goals=len(rows),
-                outcomes=n_out,
-                segments=segments(doc, mine),
-            )
-        )
+        link, card, source, rows = _report_pages(data, doc_id, doc)
+        links[doc.region.name].append(link)
+        yield report_href(doc_id), "scorecard.html", card
+        yield source_href(doc_id), "source.html", source
         if rows:
-            all_groups.append(GoalGroup(heading=title, goals=rows))
+            all_groups.append(GoalGroup(heading=link.title, goals=rows))
             all_rows.extend(rows)
-    indicators = [_indicator_page(data, key) for key in sorted(data.charted)]
     ind_links: dict[str, list[IndicatorLink]] = defaultdict(list)
-    for p in indicators:
+    for key in sorted(data.charted):
+        p = _indicator_page(data, key)
+        yield f"indicator/{p.slug}.html", "indicator.html", p
         sts = [st for _, _, st in data.series[(p.region, p.key)]]
         ind_links[p.region].append(
             IndicatorLink(
@@ -703,36 +719,75 @@ def build_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Site:
             )
         )
     total = summarize([r.status for r in all_rows], query="")
-    index = IndexPage(
-        title="政府工作报告目标核对 · Government work report scorecards",
-        root=".",
-        regions=regions,
-        summary=total,
-        downloads=[
-            Link(href="export.json", zh="全部数据（JSON）", en="everything (JSON, tracker.export/1)"),
-            Link(href="goals.csv", zh="目标表（CSV）", en="one row per goal (CSV)"),
-        ],
-        filters=Filters(
-            table="reports",
-            regions=_options(list(links)),
-            total=sum(len(v) for v in links.values()),
+    yield (
+        "index.html",
+        "index.html",
+        IndexPage(
+            title="政府工作报告目标核对 · Government work report scorecards",
+            root=".",
+            regions=regions,
+            summary=total,
+            downloads=[
+                Link(href="export.json", zh="全部数据（JSON）", en="everything (JSON, tracker.export/1)"),
+                Link(href="goals.csv", zh="目标表（CSV）", en="one row per goal (CSV)"),
+            ],
+            filters=Filters(
+                table="reports",
+                regions=_options(list(links)),
+                total=sum(len(v) for v in links.values()),
+            ),
         ),
     )
-    goals = GoalsPage(
-        title="全部目标 · All goals",
-        root=".",
-        summary=total,
-        groups=all_groups,
-        filters=_filters("goals", all_rows, regions=True),
+    yield (
+        "goals.html",
+        "goals.html",
+        GoalsPage(
+            title="全部目标 · All goals",
+            root=".",
+            summary=total,
+            groups=all_groups,
+            filters=_filters("goals", all_rows, regions=True),
+        ),
     )
-    return Site(
-        index=index,
-        goals=goals,
-        scorecards=cards,
-        sources=sources,
-        indicators=indicators,
-        methods=methods_page(tolerances or lexicon().tolerances),
-    )
+    yield "methods.html", "methods.html", methods_page(tolerances or lexicon().tolerances)
+
+
+def iter_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Iterator[PageOut]:
+    """The pages of the site one at a time, the source text read per report (what ``render_site`` writes)."""
+    return _pages(_Data(engine, with_text=False), tolerances)
+
+
+def build_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Site:
+    """Every page's context, from what the database holds (all in memory: for tests and tools)."""
+    cards: list[ScorecardPage] = []
+    sources: list[SourcePage] = []
+    indicators: list[IndicatorPage] = []
+    single: dict[str, BaseModel] = {}
+    for path, _, page in _pages(_Data(engine), tolerances):
+        if isinstance(page, ScorecardPage):
+            cards.append(page)
+        elif isinstance(page, SourcePage):
+            sources.append(page)
+        elif isinstance(page, IndicatorPage):
+            indicators.append(page)
+        else:
+            single[path] = page
+    index, goals, methods = single["index.html"], single["goals.html"], single["methods.html"]
+    assert isinstance(index, IndexPage) and isinstance(goals, GoalsPage) and isinstance(methods, MethodsPage)
+    return Site(index=index, goals=goals, scorecards=cards, sources=sources, indicators=indicators, methods=methods)
+
+
+def site_pages(site: Site) -> Iterator[PageOut]:
+    """The pages of a built ``site``."""
+    yield "index.html", "index.html", site.index
+    yield "goals.html", "goals.html", site.goals
+    yield "methods.html", "methods.html", site.methods
+    for card in site.scorecards:
+        yield report_href(card.report_id), "scorecard.html", card
+    for src in site.sources:
+        yield source_href(src.report_id), "source.html", src
+    for ind in site.indicators:
+        yield f"indicator/{ind.slug}.html", "indicator.html", ind
 
 
 def segments(doc: Document, statements: list[tuple[int, Statement]]) -> list[Segment]:
@@ -998,46 +1053,85 @@ def environment() -> Environment:
 ASSETS = {"_partials/_style.css": "assets/tracker.css", "_partials/_filter.js": "assets/tracker.js"}
 
 
-def write_site(site: Site, folder: Path) -> None:
-    """Render every page of ``site`` into ``folder`` (which must exist), with the stylesheet and script beside them."""
+def write_site(site: Site | Iterable[PageOut], folder: Path) -> None:
+    """Render every page of ``site`` (built, or pages one at a time) into ``folder`` (which must exist),
+    with the stylesheet and script beside them."""
     env = environment()
     for sub in ("report", "source", "indicator", "assets"):
         (folder / sub).mkdir(exist_ok=True)
     for asset, dest in ASSETS.items():
         shutil.copyfile(templates_dir() / asset, folder / dest)
 
-    def put(rel: str, template: str, page: BaseModel) -> None:
+    for rel, template, page in site_pages(site) if isinstance(site, Site) else site:
         (folder / rel).write_text(env.get_template(template).render(page=page), "utf-8")
 
-    put("index.html", "index.html", site.index)
-    put("goals.html", "goals.html", site.goals)
-    put("methods.html", "methods.html", site.methods)
-    for card in site.scorecards:
-        put(report_href(card.report_id), "scorecard.html", card)
-    for src in site.sources:
-        put(source_href(src.report_id), "source.html", src)
-    for ind in site.indicators:
-        put(f"indicator/{ind.slug}.html", "indicator.html", ind)
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False where not supported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
-def render_site(engine: Engine, out: Path, *, tolerances: Tolerances | None = None) -> Path:
-    """Write the whole site to ``out`` (atomically swapped in); returns the path of index.html."""
+def _recover(out: Path) -> None:
+    """Undo what a killed run may have left: the site moved aside, half-built temporary folders."""
+    old = out.with_name(f".{out.name}.old")
+    if not out.exists() and old.is_dir():
+        old.rename(out)  # killed between moving the site aside and moving the new one in
+    for p in out.parent.iterdir():
+        if p.is_dir() and (p == old or p.name.startswith(f".{out.name}.{TMP_TAG}")):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _swap_in(tmp: Path, out: Path) -> None:
+    """Put the built folder ``tmp`` at ``out``; the previous site stays in place until then."""
+    if out.is_dir() and _exchange(tmp, out):
+        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous site
+        return
+    old = out.with_name(f".{out.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if out.exists():
+        out.rename(old)
+    tmp.rename(out)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def render_site(
+    engine: Engine,
+    out: Path,
+    *,
+    tolerances: Tolerances | None = None,
+    extra_files: dict[str, str] | None = None,
+) -> Path:
+    """Write the whole site to ``out`` (atomically swapped in); returns the path of index.html.
+
+    The statements are read and grouped once; the scorecard, source and indicator pages are
+    rendered and written one at a time (the source text is loaded per report), and export.json
+    and goals.csv are streamed, so only the small per-goal rows of the goals page are held.
+    ``extra_files``: more files to write (the build stamp).
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    _recover(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.{TMP_TAG}", dir=out.parent))
     try:
         tmp.chmod(0o755)  # mkdtemp makes it private; a published site must be readable
-        write_site(build_site(engine, tolerances=tolerances), tmp)
-        (tmp / "export.json").write_text(build_export(engine).to_json(), "utf-8")
-        (tmp / "goals.csv").write_text(goals_csv(engine), "utf-8")
-        old = out.with_name(f".{out.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        if out.exists():
-            out.rename(old)
-        tmp.rename(out)
-        if old.exists():
-            shutil.rmtree(old)
+        write_site(iter_site(engine, tolerances=tolerances), tmp)
+        with (tmp / "export.json").open("w", encoding="utf-8") as f:
+            write_export(engine, f, batch=RENDER_BATCH)
+        with (tmp / "goals.csv").open("w", encoding="utf-8", newline="") as f:
+            write_goals_csv(engine, f, batch=RENDER_BATCH)
+        for name, text in (extra_files or {}).items():
+            (tmp / name).write_text(text, "utf-8")
+        _swap_in(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
