@@ -53,12 +53,17 @@ class RunResult:
     rebuilt: bool = True  # False: nothing changed, the site in place was kept
 
 
-def parse(text: str, source: str, region: str | None, year: int | None) -> Parsed | str:
-    """Ingest, structure and extract one decoded report; a one-line error instead of raising."""
+def parse(text: str, source: str, region: str | None, year: int | None, *, shown: str | None = None) -> Parsed | str:
+    """Ingest, structure and extract one decoded report; a one-line error instead of raising.
+
+    ``shown``: the file as the user gave it, named in the error (as ``ingest_file`` does).
+    """
     try:
         doc = ingest_text(text, source, region=region, year=year)
         secs = structure(doc)
         return doc, secs, extract(doc, secs)
+    except InputError as exc:
+        return str(InputError(shown or exc.path, exc.problem, exc.hint))
     except TrackerError as exc:
         return str(exc)
 
@@ -83,7 +88,7 @@ def read_and_parse(path: Path, region: str | None, year: int | None, known: froz
     digest = sha256(text)
     if digest in known:
         return ("skip", digest)
-    parsed = parse(text, path.name, region, year)
+    parsed = parse(text, path.name, region, year, shown=str(path))
     if isinstance(parsed, str):
         return ("error", parsed)
     doc, secs, sts = parsed
