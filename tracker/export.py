@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -134,7 +135,7 @@ def dump_json(
     out: TextIO,
     documents: Iterable[ExportDocument],
     statements: Iterable[ExportStatement],
-    figureless_goals: Iterable[ExportStatement],
+    figureless_goals: Iterable[ExportStatement | str],
     matches: Iterable[ExportMatch],
     goal_status: Iterable[ExportGoalStatus | str],
 ) -> None:
@@ -271,6 +272,52 @@ def write_export(engine: Engine, out: TextIO, *, batch: int = 20000) -> None:
         export_matches(matches, store.statement_ids(engine)),
         statuses(),
     )
+
+
+def write_export_and_csv(engine: Engine, json_out: TextIO, csv_out: TextIO, *, batch: int = 20000) -> None:
+    """export.json and goals.csv in one pass over the statements (what the site writes): the same
+    text as ``write_export`` and ``write_goals_csv``. The figureless goals and the goal statuses,
+    which come after the statements in the JSON, wait in temporary files, one record per line."""
+    docs = store.documents(engine)
+    doc_by_id = dict(docs)
+    matches = store.matches(engine)
+    by_goal = {m.goal: m for m in matches}
+    latest = store.latest_years(engine)
+    evidence = {st.key: (rid, d, st) for rid, d, st in store.statements(engine, keys={m.outcome for m in matches})}
+    csv_out.write("\ufeff")
+    w = csv.writer(csv_out)
+    w.writerow(CSV_COLUMNS)
+    with (
+        tempfile.TemporaryFile("w+", encoding="utf-8") as figureless,
+        tempfile.TemporaryFile("w+", encoding="utf-8") as statuses,
+    ):
+
+        def stream() -> Iterator[ExportStatement]:
+            for rows in store.statement_batches(engine, size=batch):
+                for rid, d, st in rows:
+                    rec = export_statement(rid, d, st)
+                    if st.kind == "goal":
+                        g = Judge.status(st, by_goal.get(st.key), latest[st.region])
+                        w.writerow(csv_row(rid, d, st, g, evidence, doc_by_id))
+                        statuses.write(json_record(export_status(rid, g)) + "\n")
+                    if _figureless(st):
+                        figureless.write(json_record(rec) + "\n")
+                    else:
+                        yield rec
+
+        def saved(f: TextIO) -> Iterator[str]:
+            f.seek(0)
+            for line in f:
+                yield line.rstrip("\n")
+
+        dump_json(
+            json_out,
+            (export_document(i, d) for i, d in docs),
+            stream(),
+            saved(figureless),
+            export_matches(matches, store.statement_ids(engine)),
+            saved(statuses),
+        )
 
 
 def goal_statuses(

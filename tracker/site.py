@@ -29,10 +29,10 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
 from tracker import store
-from tracker.export import goal_statuses, write_export, write_goals_csv
+from tracker.export import goal_statuses, write_export_and_csv
 from tracker.lexicon import Tolerance, Tolerances, lexicon
 from tracker.match import fmt, target_text
-from tracker.models import Document, GoalStatus, Statement
+from tracker.models import Document, GoalStatus, Match, Region, Statement
 from tracker.paths import templates_dir
 
 RENDER_BATCH = 20000  # statements streamed into export.json and goals.csv at a time (whole reports)
@@ -510,13 +510,23 @@ def _status_options() -> list[Option]:
 class _Data:
     """Everything read from the database once, indexed for the page builders (no quadratic scans)."""
 
-    def __init__(self, engine: Engine, *, with_text: bool = True) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        with_text: bool = True,
+        docs: list[tuple[int, Document]] | None = None,
+        rows: list[tuple[int, int, Statement]] | None = None,
+        matches: list[Match] | None = None,
+    ) -> None:
+        """``docs``, ``rows``, ``matches``: only some regions (whole regions: matches never cross one)."""
         self.engine = engine
         self.with_text = with_text  # False: the source text is loaded per report, when its page is rendered
-        self.docs = store.documents(engine, with_text=with_text)
+        self.docs = store.documents(engine, with_text=with_text) if docs is None else docs
         self.doc = dict(self.docs)
-        self.rows = store.statements(engine)
-        self.status: dict[str, GoalStatus] = {g.goal: g for g in goal_statuses(self.rows, store.matches(engine))}
+        self.rows = store.statements(engine) if rows is None else rows
+        matches = store.matches(engine) if matches is None else matches
+        self.status: dict[str, GoalStatus] = {g.goal: g for g in goal_statuses(self.rows, matches)}
         self.by_key = {st.key: (rid, doc_id, st) for rid, doc_id, st in self.rows}
         self.by_doc: dict[int, list[tuple[int, Statement]]] = defaultdict(list)
         for rid, doc_id, st in self.rows:
@@ -678,37 +688,43 @@ def _report_pages(
     return link, card, source, rows
 
 
-def _pages(data: _Data, tolerances: Tolerances | None) -> Iterator[PageOut]:
-    """Every page of the site, one at a time: the report and indicator pages first (each built,
-    yielded and dropped), then index, goals and methods from what was kept of them."""
+def _pages(batches: Iterable[_Data], tolerances: Tolerances | None) -> Iterator[PageOut]:
+    """Every page of the site, one at a time: the report and indicator pages of each batch of
+    regions first (each built, yielded and dropped), then index, goals and methods from what
+    was kept of them. The batches hold whole regions, in the order of the documents."""
     links: dict[str, list[ReportLink]] = defaultdict(list)
-    all_groups: list[GoalGroup] = []
-    all_rows: list[GoalRow] = []
-    for doc_id, doc in data.docs:
-        link, card, source, rows = _report_pages(data, doc_id, doc)
-        links[doc.region.name].append(link)
-        yield report_href(doc_id), "scorecard.html", card
-        yield source_href(doc_id), "source.html", source
-        if rows:
-            all_groups.append(GoalGroup(heading=link.title, goals=rows))
-            all_rows.extend(rows)
+    region_of: dict[str, Region] = {}
+    doc_order: list[int] = []
+    goal_groups: dict[int, GoalGroup] = {}
     ind_links: dict[str, list[IndicatorLink]] = defaultdict(list)
-    for key in sorted(data.charted):
-        p = _indicator_page(data, key)
-        yield f"indicator/{p.slug}.html", "indicator.html", p
-        sts = [st for _, _, st in data.series[(p.region, p.key)]]
-        ind_links[p.region].append(
-            IndicatorLink(
-                href=f"indicator/{p.slug}.html",
-                region=p.region,
-                indicator=p.indicator,
-                goals=sum(1 for st in sts if st.kind == "goal"),
-                outcomes=sum(1 for st in sts if st.kind == "outcome"),
+    for data in batches:
+        for doc_id, doc in data.docs:
+            link, card, source, rows = _report_pages(data, doc_id, doc)
+            links[doc.region.name].append(link)
+            region_of.setdefault(doc.region.name, doc.region)
+            doc_order.append(doc_id)
+            yield report_href(doc_id), "scorecard.html", card
+            yield source_href(doc_id), "source.html", source
+            if rows:
+                goal_groups[doc_id] = GoalGroup(heading=link.title, goals=rows)
+        for key in sorted(data.charted):
+            p = _indicator_page(data, key)
+            yield f"indicator/{p.slug}.html", "indicator.html", p
+            sts = [st for _, _, st in data.series[(p.region, p.key)]]
+            ind_links[p.region].append(
+                IndicatorLink(
+                    href=f"indicator/{p.slug}.html",
+                    region=p.region,
+                    indicator=p.indicator,
+                    goals=sum(1 for st in sts if st.kind == "goal"),
+                    outcomes=sum(1 for st in sts if st.kind == "outcome"),
+                )
             )
-        )
+    all_groups = [goal_groups[d] for d in doc_order if d in goal_groups]
+    all_rows = [r for g in all_groups for r in g.goals]
     regions: list[RegionGroup] = []
     for name, reps in links.items():
-        r = data.doc[reps[0].id].region
+        r = region_of[name]
         regions.append(
             RegionGroup(
                 name=name,
@@ -752,9 +768,34 @@ def _pages(data: _Data, tolerances: Tolerances | None) -> Iterator[PageOut]:
     yield "methods.html", "methods.html", methods_page(tolerances or lexicon().tolerances)
 
 
+def _region_batches(engine: Engine, size: int) -> Iterator[_Data]:
+    """The database a few whole regions (about ``size`` statements) at a time, regions in document order."""
+    docs = store.documents(engine)
+    matches = store.matches(engine)
+    counts = dict(store.region_counts(engine))
+    order = list(dict.fromkeys(d.region.name for _, d in docs))
+    batch: list[str] = []
+    n = 0
+    for k, region in enumerate(order):
+        batch.append(region)
+        n += counts.get(region, 0)
+        if n >= size or k == len(order) - 1:
+            mine = set(batch)
+            rows = store.statements(engine, regions=[r for r in batch if r in counts]) if n else []
+            yield _Data(
+                engine,
+                with_text=False,
+                docs=[(i, d) for i, d in docs if d.region.name in mine],
+                rows=rows,
+                matches=matches,
+            )
+            batch, n = [], 0
+
+
 def iter_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Iterator[PageOut]:
-    """The pages of the site one at a time, the source text read per report (what ``render_site`` writes)."""
-    return _pages(_Data(engine, with_text=False), tolerances)
+    """The pages of the site one at a time, a few regions at a time, the source text read per
+    report (what ``render_site`` writes)."""
+    return _pages(_region_batches(engine, RENDER_BATCH), tolerances)
 
 
 def build_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Site:
@@ -763,7 +804,7 @@ def build_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Site:
     sources: list[SourcePage] = []
     indicators: list[IndicatorPage] = []
     single: dict[str, BaseModel] = {}
-    for path, _, page in _pages(_Data(engine), tolerances):
+    for path, _, page in _pages([_Data(engine)], tolerances):
         if isinstance(page, ScorecardPage):
             cards.append(page)
         elif isinstance(page, SourcePage):
@@ -1063,7 +1104,9 @@ def write_site(site: Site | Iterable[PageOut], folder: Path) -> None:
         shutil.copyfile(templates_dir() / asset, folder / dest)
 
     for rel, template, page in site_pages(site) if isinstance(site, Site) else site:
-        (folder / rel).write_text(env.get_template(template).render(page=page), "utf-8")
+        stream = env.get_template(template).stream(page=page)
+        stream.enable_buffering(500)  # written in pieces: goals.html of a large database is tens of MB
+        stream.dump(str(folder / rel), encoding="utf-8")
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -1125,10 +1168,11 @@ def render_site(
     try:
         tmp.chmod(0o755)  # mkdtemp makes it private; a published site must be readable
         write_site(iter_site(engine, tolerances=tolerances), tmp)
-        with (tmp / "export.json").open("w", encoding="utf-8") as f:
-            write_export(engine, f, batch=RENDER_BATCH)
-        with (tmp / "goals.csv").open("w", encoding="utf-8", newline="") as f:
-            write_goals_csv(engine, f, batch=RENDER_BATCH)
+        with (
+            (tmp / "export.json").open("w", encoding="utf-8") as jf,
+            (tmp / "goals.csv").open("w", encoding="utf-8", newline="") as cf,
+        ):
+            write_export_and_csv(engine, jf, cf, batch=RENDER_BATCH)
         for name, text in (extra_files or {}).items():
             (tmp / name).write_text(text, "utf-8")
         _swap_in(tmp, out)

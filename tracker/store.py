@@ -298,6 +298,15 @@ def statement_batches(engine: Engine, *, size: int = 20000) -> Iterator[Rows]:
         yield statements(engine, document_ids=batch)
 
 
+def region_counts(engine: Engine) -> list[tuple[str, int]]:
+    """(region, number of its statements), by region."""
+    t = StatementRow.__table__
+    with Session(engine) as s:
+        return [
+            (r, c) for r, c in s.execute(select(t.c.region, func.count()).group_by(t.c.region).order_by(t.c.region))
+        ]
+
+
 def region_batches(engine: Engine, *, size: int = 20000) -> Iterator[list[str]]:
     """The regions of the stored statements, grouped so that each group has about ``size`` statements."""
     t = StatementRow.__table__
