@@ -87,3 +87,24 @@ def test_reviews_reach_every_streamed_path(tmp_path: Path, db_url: str, monkeypa
 
     # nothing changed since: the site is kept
     assert not pipeline.run(engine, [tmp_path / "in"], out).rebuilt
+
+    # a review of a goal no longer extracted: kept in the export (orphaned), on every path
+    gone = store.Decision(
+        goal_key="goal-no-longer-extracted",
+        action="verdict",
+        before="missed",
+        after="met",
+        note="checked",
+        reviewer="zhao",
+        goal_region=regions[0],
+        goal_year=2020,
+        goal_quote="一个不再被抽取的目标",
+    )
+    store.add_decisions(engine, items=[(gone, 0)])
+    buf = io.StringIO()
+    write_export(engine, buf, batch=1)
+    assert buf.getvalue() == build_export(engine).to_json()
+    assert [d["orphaned"] for d in json.loads(buf.getvalue())["reviews"]].count(True) == 1
+    buf = io.StringIO(newline="")
+    write_goals_csv(engine, buf, batch=1)
+    assert buf.getvalue() == goals_csv(engine) == csv_text  # the orphan changes no goal's row

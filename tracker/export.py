@@ -246,7 +246,9 @@ class Reviews:
     that exports verdicts: the same statuses, matches and review fields as ``build_export``.
 
     Without any decision (the common case of a large run) nothing more is loaded and each goal's
-    status is the machine's; with decisions, ``review.apply`` runs once over every statement.
+    status is the machine's. With decisions, ``review.apply`` runs once over the reviewed goals and
+    their linked outcomes (or over every statement when a review must be re-attached by its quote
+    or is orphaned, or when the caller has loaded them all); the other goals keep the machine's status.
     """
 
     matches: list[Match]  # the current evidence (the machine's matches when nobody reviewed)
@@ -269,11 +271,25 @@ class Reviews:
         decisions = store.decisions(engine)
         if not decisions:
             return cls(matches=machine, machine_verdict=verdicts)
-        rows = store.statements(engine) if rows is None else rows
-        rv = review.apply(rows, machine, decisions, tolerances=tolerances)
+        latest: dict[str, int] | None = None
+        partial = False
+        if rows is None:
+            keys = {d.goal_key for d in decisions} | {d.after for d in decisions if d.action == "link" and d.after}
+            rows = store.statements(engine, keys=keys)
+            if {d.goal_key for d in decisions} <= {st.key for _, _, st in rows}:
+                latest, partial = store.latest_years(engine), True
+            else:
+                rows = store.statements(engine)
+        rv = review.apply(rows, machine, decisions, tolerances=tolerances, latest_years=latest)
         sid = {st.key: f"s{rid}" for rid, _, st in rows}
+        matches = rv.matches
+        if partial:  # the reviewed goals' evidence in place of the machine's, in the order of the goals
+            done = {g.goal for g in rv.statuses}
+            matches = [m for m in machine if m.goal not in done] + rv.matches
+            pos = store.statement_positions(engine, keys={m.goal for m in matches})
+            matches.sort(key=lambda m: pos.get(m.goal, (-1, -1, -1)))
         return cls(
-            matches=rv.matches,
+            matches=matches,
             machine_verdict=verdicts,
             reviewed=rv,
             sid=sid,
@@ -283,15 +299,15 @@ class Reviews:
 
     def status(self, st: Statement, match: Match | None, latest: int) -> GoalStatus:
         """The current status of the goal ``st`` (``match``: the machine's, ``latest``: its region's latest year)."""
-        if self.reviewed is None:
-            return Judge.status(st, match, latest)
-        return self.statuses[st.key]
+        g = self.statuses.get(st.key)
+        return g if g is not None else Judge.status(st, match, latest)
 
     def review(self, key: str) -> review.GoalReview | None:
         return self.reviewed.reviews.get(key) if self.reviewed is not None else None
 
     def machine_status(self, key: str, g: GoalStatus) -> str:
-        return self.reviewed.machine[key].status if self.reviewed is not None else g.status
+        ms = self.reviewed.machine.get(key) if self.reviewed is not None else None
+        return ms.status if ms is not None else g.status
 
     def export_status(self, rid: int, g: GoalStatus) -> ExportGoalStatus:
         rv = self.review(g.goal)

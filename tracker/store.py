@@ -296,6 +296,19 @@ def statements(
         return out
 
 
+def statement_positions(engine: Engine, *, keys: Iterable[str]) -> dict[str, tuple[int, int, int]]:
+    """Statement key -> (document id, span start, row id): its place in the order of ``statements()``."""
+    t = StatementRow.__table__
+    values = list(keys)
+    out: dict[str, tuple[int, int, int]] = {}
+    q = select(t.c.key, t.c.document_id, t.c.span_start, t.c.id)
+    with Session(engine) as s:
+        for k in range(0, len(values), _IN_CHUNK):
+            for key, doc_id, start, rid in s.execute(q.where(t.c.key.in_(values[k : k + _IN_CHUNK]))):
+                out[key] = (doc_id, start, rid)
+    return out
+
+
 def statement_batches(engine: Engine, *, size: int = 20000) -> Iterator[Rows]:
     """Every statement, in the order of ``statements()``, a few whole documents (about ``size`` statements) at a time."""
     t = StatementRow.__table__
