@@ -15,9 +15,10 @@ from tracker import review as review_mod
 from tracker import store
 from tracker.db import DEFAULT_DB, default_url, open_db
 from tracker.errors import TrackerError
-from tracker.export import build_export, goals_csv, write_atomic
+from tracker.export import goals_csv, write_atomic, write_export, write_goals_csv
 from tracker.lexicon import load_tolerances
-from tracker.pipeline import ingest_paths, match_all
+from tracker.pipeline import match_all
+from tracker.pipeline import run as run_pipeline
 from tracker.site import render_site
 
 err = Console(stderr=True, highlight=False)
@@ -97,6 +98,14 @@ def _progress(label: str) -> tuple[Progress | None, object]:
     default=None,
     help="YAML file of verdict tolerances (same shape as tracker/lexicon/tolerances.yaml).",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Worker processes reading reports in parallel; 0: one per CPU when there are many new reports.",
+)
 def run(
     paths: tuple[Path, ...],
     db: str | None,
@@ -105,36 +114,41 @@ def run(
     year: int | None,
     replace: bool,
     config: Path | None,
+    jobs: int,
 ) -> None:
     """Ingest every report under PATHS, judge every goal and write the scorecards.
 
     PATHS are report files or folders (text in UTF-8, GB18030, Big5 or UTF-16, HTML pages,
     .docx, PDF with a text layer: the format is read from the bytes). Running it
-    again on the same files adds nothing. Prints the path of index.html.
+    again on the same files adds nothing (a file whose text is stored is not parsed
+    again; when nothing changed, the site is left as it is). Prints the path of index.html.
     """
     tolerances = load_tolerances(config) if config else None
     engine = open_db(db)
     prog, cb = _progress("reading")
+    kw = dict(region=region, year=year, replace=replace, tolerances=tolerances, jobs=jobs, progress=cb)
     if prog:
         with prog:
-            res = ingest_paths(engine, list(paths), region=region, year=year, replace=replace, progress=cb)  # type: ignore[arg-type]
+            res = run_pipeline(engine, list(paths), out, **kw)  # type: ignore[arg-type]
     else:
-        res = ingest_paths(engine, list(paths), region=region, year=year, replace=replace, progress=cb)  # type: ignore[arg-type]
-    for note in res.skipped:
-        err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
+        res = run_pipeline(engine, list(paths), out, **kw)  # type: ignore[arg-type]
+    if len(res.skipped) > 20:
+        err.print(f"note: {len(res.skipped)} files already in the database, skipped", markup=False, highlight=False)
+    else:
+        for note in res.skipped:
+            err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
     for msg in res.failed:
         err.print(f"[red]error:[/red] {msg}", soft_wrap=True)
-    n = match_all(engine, tolerances=tolerances)
     for note in review_mod.orphan_notes(engine):
         err.print(f"warning: {note}", markup=False, highlight=False, soft_wrap=True)
-    index = render_site(engine, out, tolerances=tolerances)
     err.print(
         f"{len(res.added)} report(s) added, {len(res.skipped)} unchanged, {len(res.failed)} failed; "
-        f"{res.statements} statements extracted; {n} matches.",
+        f"{res.statements} statements extracted; {res.matches} matches"
+        + ("." if res.rebuilt else "; nothing changed, site kept as it was."),
         markup=False,
         highlight=False,
     )
-    click.echo(str(index))
+    click.echo(str(res.index))
     if res.failed:
         sys.exit(2)
 
@@ -159,12 +173,18 @@ def run(
 def export(db: str | None, fmt: str, output: Path) -> None:
     """Write everything in the database as JSON (tracker.export/1) or the goals as CSV."""
     engine = open_db(db)
-    data = build_export(engine).to_json() if fmt == "json" else goals_csv(engine)
-    if str(output) == "-":
-        click.echo(data)
-    else:
-        write_atomic(output, data)
+    if str(output) != "-":  # streamed through a temporary file: memory does not grow with the database
+        output.parent.mkdir(parents=True, exist_ok=True)
+        tmp = output.with_name(f".{output.name}.tmp")
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            (write_export if fmt == "json" else write_goals_csv)(engine, fh)
+        tmp.replace(output)
         err.print(f"wrote {output}", markup=False, highlight=False)
+        return
+    if fmt == "json":
+        write_export(engine, sys.stdout)
+    else:
+        click.echo(goals_csv(engine))
 
 
 @main.command()

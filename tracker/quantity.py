@@ -98,9 +98,15 @@ def exact(d: Decimal) -> Decimal:
     return d.quantize(Decimal(1)) if d == d.to_integral_value() else d
 
 
+MAX_DIGITS = 15  # a longer run of digits is an identifier (code, phone number), not a figure
+
+
 def _number(text: str) -> Decimal | None:
     if text[0].isdigit():
-        return Decimal(text.replace(",", ""))
+        digits = text.replace(",", "")
+        if len(digits) - digits.count(".") > MAX_DIGITS:
+            return None
+        return Decimal(digits)
     return _cn_value(text)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -156,16 +157,24 @@ def linked_match(judge: Judge, goal: Statement, out: Statement, reviewer: str) -
 
 
 def apply(
-    rows: list[Row], matches: list[Match], decisions: list[Decision], *, tolerances: Tolerances | None = None
+    rows: list[Row],
+    matches: list[Match],
+    decisions: list[Decision],
+    *,
+    tolerances: Tolerances | None = None,
+    latest_years: Mapping[str, int] | None = None,
 ) -> Reviewed:
     """Lay the reviewers' decisions over the machine's matches (pure).
 
     ``tolerances`` are the ones the matcher ran with; a reviewer's link is judged with them.
+    ``latest_years``: region -> latest report year of the whole database, when ``rows`` are only
+    some statements (every reviewed goal and linked outcome, so that nothing is orphaned).
     """
     by_key = {st.key: st for _, _, st in rows}
-    latest: dict[str, int] = {}
-    for _, _, st in rows:
-        latest[st.region] = max(latest.get(st.region, 0), st.report_year)
+    latest: dict[str, int] = dict(latest_years or {})
+    if latest_years is None:
+        for _, _, st in rows:
+            latest[st.region] = max(latest.get(st.region, 0), st.report_year)
     machine_match = {m.goal: m for m in matches}
     grouped: dict[str, list[Decision]] = defaultdict(list)
     for d in decisions:

@@ -11,11 +11,15 @@ swapped in at the end, so a failed run leaves the previous site in place.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import math
+import os
 import shutil
+import sys
 import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -25,12 +29,14 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
 from tracker import review, store
-from tracker.export import build_export, goals_csv
+from tracker.export import write_export_and_csv
 from tracker.lexicon import Tolerance, Tolerances, lexicon
 from tracker.match import fmt, target_text
-from tracker.models import Document, GoalStatus, Statement
+from tracker.models import Document, GoalStatus, Match, Region, Statement
 from tracker.paths import templates_dir
 
+RENDER_BATCH = 20000  # statements streamed into export.json and goals.csv at a time (whole reports)
+TMP_TAG = "building-"  # temporary build folders are named .<out>.building-XXXX beside the output folder
 STATUSES = ["met", "partly", "missed", "not_comparable", "pending", "no_evidence", "needs_review"]
 JUDGED = ("met", "partly", "missed")
 STATUS_ZH = {
@@ -528,11 +534,27 @@ def _status_options() -> list[Option]:
 class _Data:
     """Everything read from the database once, indexed for the page builders (no quadratic scans)."""
 
-    def __init__(self, engine: Engine, tolerances: Tolerances | None = None) -> None:
-        self.docs = store.documents(engine, with_text=True)
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        tolerances: Tolerances | None = None,
+        with_text: bool = True,
+        docs: list[tuple[int, Document]] | None = None,
+        rows: list[tuple[int, int, Statement]] | None = None,
+        matches: list[Match] | None = None,
+        decisions: list[store.Decision] | None = None,
+    ) -> None:
+        """``docs``, ``rows``, ``matches``: only some regions (whole regions: matches never cross one, nor
+        does a reviewer's link). ``decisions``: the reviewers' (all of them; those of other regions are ignored)."""
+        self.engine = engine
+        self.with_text = with_text  # False: the source text is loaded per report, when its page is rendered
+        self.docs = store.documents(engine, with_text=with_text) if docs is None else docs
         self.doc = dict(self.docs)
-        self.rows = store.statements(engine)
-        self.reviewed = review.apply(self.rows, store.matches(engine), store.decisions(engine), tolerances=tolerances)
+        self.rows = store.statements(engine) if rows is None else rows
+        matches = store.matches(engine) if matches is None else matches
+        decisions = store.decisions(engine) if decisions is None else decisions
+        self.reviewed = review.apply(self.rows, matches, decisions, tolerances=tolerances)
         self.status: dict[str, GoalStatus] = {g.goal: g for g in self.reviewed.statuses}
         self.by_key = {st.key: (rid, doc_id, st) for rid, doc_id, st in self.rows}
         self.by_doc: dict[int, list[tuple[int, Statement]]] = defaultdict(list)
@@ -658,98 +680,112 @@ def _filters(table: str, rows: list[GoalRow], *, regions: bool) -> Filters:
     )
 
 
-def build_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Site:
-    """Every page's context, from what the database holds."""
-    data = _Data(engine, tolerances)
-    cards: list[ScorecardPage] = []
-    sources: list[SourcePage] = []
+PageOut = tuple[str, str, BaseModel]  # (path in the site, template, context)
+
+
+def _report_pages(
+    data: _Data, doc_id: int, doc: Document
+) -> tuple[ReportLink, ScorecardPage, SourcePage, list[GoalRow]]:
+    """The index entry, scorecard and source page of one report, and its goal rows (for goals.html)."""
+    mine = data.by_doc.get(doc_id, [])
+    rows = [data.goal_row(rid, doc_id, st) for rid, st in mine if st.kind == "goal"]
+    n_out = sum(1 for _, st in mine if st.kind == "outcome")
+    summary = summarize([r.status for r in rows])
+    title = _title(doc)
+    link = ReportLink(
+        id=doc_id,
+        href=report_href(doc_id),
+        source_href=source_href(doc_id),
+        title=title,
+        region=doc.region.name,
+        year=doc.year,
+        source=doc.source,
+        outcomes=n_out,
+        summary=summary,
+    )
+    card = ScorecardPage(
+        title=title,
+        root="..",
+        report_id=doc_id,
+        region=doc.region.name,
+        year=doc.year,
+        source=doc.source,
+        sha256=doc.sha256,
+        date=doc.date,
+        meeting=doc.meeting,
+        source_href=source_href(doc_id),
+        outcomes=n_out,
+        summary=summary,
+        groups=_groups(rows),
+        filters=_filters("goals", rows, regions=False),
+        evidence_for=[
+            EvidenceFor(
+                goal=gst.quote,
+                href=f"{report_href(gdoc)}#{_anchor(grid)}",
+                report_title=_title(data.doc[gdoc]),
+                outcome=data.by_key[gs.match.outcome][2].quote if gs.match else "",
+                outcome_href=source_href(doc_id, _anchor(orid)),
+                status=gs.status,
+                status_zh=STATUS_ZH[gs.status],
+                status_en=STATUS_EN[gs.status],
+            )
+            for grid, gdoc, gst, gs, orid in data.evidenced.get(doc_id, [])
+        ],
+    )
+    text_doc = doc if data.with_text else store.document(data.engine, doc_id=doc_id)
+    source = SourcePage(
+        title=f"{title} · 原文 Source text",
+        root="..",
+        report_id=doc_id,
+        region=doc.region.name,
+        year=doc.year,
+        source=doc.source,
+        sha256=doc.sha256,
+        scorecard_href=report_href(doc_id),
+        goals=len(rows),
+        outcomes=n_out,
+        segments=segments(text_doc, mine),
+    )
+    return link, card, source, rows
+
+
+def _pages(batches: Iterable[_Data], tolerances: Tolerances | None) -> Iterator[PageOut]:
+    """Every page of the site, one at a time: the report and indicator pages of each batch of
+    regions first (each built, yielded and dropped), then index, goals and methods from what
+    was kept of them. The batches hold whole regions, in the order of the documents."""
     links: dict[str, list[ReportLink]] = defaultdict(list)
-    all_groups: list[GoalGroup] = []
-    all_rows: list[GoalRow] = []
-    for doc_id, doc in data.docs:
-        mine = data.by_doc.get(doc_id, [])
-        rows = [data.goal_row(rid, doc_id, st) for rid, st in mine if st.kind == "goal"]
-        n_out = sum(1 for _, st in mine if st.kind == "outcome")
-        summary = summarize([r.status for r in rows])
-        title = _title(doc)
-        links[doc.region.name].append(
-            ReportLink(
-                id=doc_id,
-                href=report_href(doc_id),
-                source_href=source_href(doc_id),
-                title=title,
-                region=doc.region.name,
-                year=doc.year,
-                source=doc.source,
-                outcomes=n_out,
-                summary=summary,
-            )
-        )
-        cards.append(
-            ScorecardPage(
-                title=title,
-                root="..",
-                report_id=doc_id,
-                region=doc.region.name,
-                year=doc.year,
-                source=doc.source,
-                sha256=doc.sha256,
-                date=doc.date,
-                meeting=doc.meeting,
-                source_href=source_href(doc_id),
-                outcomes=n_out,
-                summary=summary,
-                groups=_groups(rows),
-                filters=_filters("goals", rows, regions=False),
-                evidence_for=[
-                    EvidenceFor(
-                        goal=gst.quote,
-                        href=f"{report_href(gdoc)}#{_anchor(grid)}",
-                        report_title=_title(data.doc[gdoc]),
-                        outcome=data.by_key[gs.match.outcome][2].quote if gs.match else "",
-                        outcome_href=source_href(doc_id, _anchor(orid)),
-                        status=gs.status,
-                        status_zh=STATUS_ZH[gs.status],
-                        status_en=STATUS_EN[gs.status],
-                    )
-                    for grid, gdoc, gst, gs, orid in data.evidenced.get(doc_id, [])
-                ],
-            )
-        )
-        sources.append(
-            SourcePage(
-                title=f"{title} · 原文 Source text",
-                root="..",
-                report_id=doc_id,
-                region=doc.region.name,
-                year=doc.year,
-                source=doc.source,
-                sha256=doc.sha256,
-                scorecard_href=report_href(doc_id),
-                goals=len(rows),
-                outcomes=n_out,
-                segments=segments(doc, mine),
-            )
-        )
-        if rows:
-            all_groups.append(GoalGroup(heading=title, goals=rows))
-            all_rows.extend(rows)
-    indicators = [_indicator_page(data, key) for key in sorted(data.charted)]
+    region_of: dict[str, Region] = {}
+    doc_order: list[int] = []
+    goal_groups: dict[int, GoalGroup] = {}
     ind_links: dict[str, list[IndicatorLink]] = defaultdict(list)
-    for p in indicators:
-        sts = [st for _, _, st in data.series[(p.region, p.key)]]
-        ind_links[p.region].append(
-            IndicatorLink(
-                href=f"indicator/{p.slug}.html",
-                region=p.region,
-                indicator=p.indicator,
-                goals=sum(1 for st in sts if st.kind == "goal"),
-                outcomes=sum(1 for st in sts if st.kind == "outcome"),
+    for data in batches:
+        for doc_id, doc in data.docs:
+            link, card, source, rows = _report_pages(data, doc_id, doc)
+            links[doc.region.name].append(link)
+            region_of.setdefault(doc.region.name, doc.region)
+            doc_order.append(doc_id)
+            yield report_href(doc_id), "scorecard.html", card
+            yield source_href(doc_id), "source.html", source
+            if rows:
+                goal_groups[doc_id] = GoalGroup(heading=link.title, goals=rows)
+        for key in sorted(data.charted):
+            p = _indicator_page(data, key)
+            yield f"indicator/{p.slug}.html", "indicator.html", p
+            sts = [st for _, _, st in data.series[(p.region, p.key)]]
+            ind_links[p.region].append(
+                IndicatorLink(
+                    href=f"indicator/{p.slug}.html",
+                    region=p.region,
+                    indicator=p.indicator,
+                    goals=sum(1 for st in sts if st.kind == "goal"),
+                    outcomes=sum(1 for st in sts if st.kind == "outcome"),
+                )
             )
-        )
+    all_groups = [goal_groups[d] for d in doc_order if d in goal_groups]
+    all_rows = [r for g in all_groups for r in g.goals]
     regions: list[RegionGroup] = []
     for name, reps in links.items():
-        r = data.doc[reps[0].id].region
+        r = region_of[name]
         regions.append(
             RegionGroup(
                 name=name,
@@ -760,36 +796,103 @@ def build_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Site:
             )
         )
     total = summarize([r.status for r in all_rows], query="")
-    index = IndexPage(
-        title="政府工作报告目标核对 · Government work report scorecards",
-        root=".",
-        regions=regions,
-        summary=total,
-        downloads=[
-            Link(href="export.json", zh="全部数据（JSON）", en="everything (JSON, tracker.export/1)"),
-            Link(href="goals.csv", zh="目标表（CSV）", en="one row per goal (CSV)"),
-        ],
-        filters=Filters(
-            table="reports",
-            regions=_options(list(links)),
-            total=sum(len(v) for v in links.values()),
+    yield (
+        "index.html",
+        "index.html",
+        IndexPage(
+            title="政府工作报告目标核对 · Government work report scorecards",
+            root=".",
+            regions=regions,
+            summary=total,
+            downloads=[
+                Link(href="export.json", zh="全部数据（JSON）", en="everything (JSON, tracker.export/1)"),
+                Link(href="goals.csv", zh="目标表（CSV）", en="one row per goal (CSV)"),
+            ],
+            filters=Filters(
+                table="reports",
+                regions=_options(list(links)),
+                total=sum(len(v) for v in links.values()),
+            ),
         ),
     )
-    goals = GoalsPage(
-        title="全部目标 · All goals",
-        root=".",
-        summary=total,
-        groups=all_groups,
-        filters=_filters("goals", all_rows, regions=True),
+    yield (
+        "goals.html",
+        "goals.html",
+        GoalsPage(
+            title="全部目标 · All goals",
+            root=".",
+            summary=total,
+            groups=all_groups,
+            filters=_filters("goals", all_rows, regions=True),
+        ),
     )
-    return Site(
-        index=index,
-        goals=goals,
-        scorecards=cards,
-        sources=sources,
-        indicators=indicators,
-        methods=methods_page(tolerances or lexicon().tolerances),
-    )
+    yield "methods.html", "methods.html", methods_page(tolerances or lexicon().tolerances)
+
+
+def _region_batches(engine: Engine, size: int, tolerances: Tolerances | None = None) -> Iterator[_Data]:
+    """The database a few whole regions (about ``size`` statements) at a time, regions in document order."""
+    docs = store.documents(engine)
+    matches = store.matches(engine)
+    decisions = store.decisions(engine)
+    counts = dict(store.region_counts(engine))
+    order = list(dict.fromkeys(d.region.name for _, d in docs))
+    batch: list[str] = []
+    n = 0
+    for k, region in enumerate(order):
+        batch.append(region)
+        n += counts.get(region, 0)
+        if n >= size or k == len(order) - 1:
+            mine = set(batch)
+            rows = store.statements(engine, regions=[r for r in batch if r in counts]) if n else []
+            yield _Data(
+                engine,
+                with_text=False,
+                docs=[(i, d) for i, d in docs if d.region.name in mine],
+                rows=rows,
+                matches=matches,
+                decisions=decisions,
+                tolerances=tolerances,
+            )
+            batch, n = [], 0
+
+
+def iter_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Iterator[PageOut]:
+    """The pages of the site one at a time, a few regions at a time, the source text read per
+    report (what ``render_site`` writes)."""
+    return _pages(_region_batches(engine, RENDER_BATCH, tolerances), tolerances)
+
+
+def build_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Site:
+    """Every page's context, from what the database holds (all in memory: for tests and tools)."""
+    cards: list[ScorecardPage] = []
+    sources: list[SourcePage] = []
+    indicators: list[IndicatorPage] = []
+    single: dict[str, BaseModel] = {}
+    for path, _, page in _pages([_Data(engine, tolerances=tolerances)], tolerances):
+        if isinstance(page, ScorecardPage):
+            cards.append(page)
+        elif isinstance(page, SourcePage):
+            sources.append(page)
+        elif isinstance(page, IndicatorPage):
+            indicators.append(page)
+        else:
+            single[path] = page
+    index, goals, methods = single["index.html"], single["goals.html"], single["methods.html"]
+    assert isinstance(index, IndexPage) and isinstance(goals, GoalsPage) and isinstance(methods, MethodsPage)
+    return Site(index=index, goals=goals, scorecards=cards, sources=sources, indicators=indicators, methods=methods)
+
+
+def site_pages(site: Site) -> Iterator[PageOut]:
+    """The pages of a built ``site``."""
+    yield "index.html", "index.html", site.index
+    yield "goals.html", "goals.html", site.goals
+    yield "methods.html", "methods.html", site.methods
+    for card in site.scorecards:
+        yield report_href(card.report_id), "scorecard.html", card
+    for src in site.sources:
+        yield source_href(src.report_id), "source.html", src
+    for ind in site.indicators:
+        yield f"indicator/{ind.slug}.html", "indicator.html", ind
 
 
 def segments(doc: Document, statements: list[tuple[int, Statement]]) -> list[Segment]:
@@ -1055,46 +1158,88 @@ def environment() -> Environment:
 ASSETS = {"_partials/_style.css": "assets/tracker.css", "_partials/_filter.js": "assets/tracker.js"}
 
 
-def write_site(site: Site, folder: Path) -> None:
-    """Render every page of ``site`` into ``folder`` (which must exist), with the stylesheet and script beside them."""
+def write_site(site: Site | Iterable[PageOut], folder: Path) -> None:
+    """Render every page of ``site`` (built, or pages one at a time) into ``folder`` (which must exist),
+    with the stylesheet and script beside them."""
     env = environment()
     for sub in ("report", "source", "indicator", "assets"):
         (folder / sub).mkdir(exist_ok=True)
     for asset, dest in ASSETS.items():
         shutil.copyfile(templates_dir() / asset, folder / dest)
 
-    def put(rel: str, template: str, page: BaseModel) -> None:
-        (folder / rel).write_text(env.get_template(template).render(page=page), "utf-8")
-
-    put("index.html", "index.html", site.index)
-    put("goals.html", "goals.html", site.goals)
-    put("methods.html", "methods.html", site.methods)
-    for card in site.scorecards:
-        put(report_href(card.report_id), "scorecard.html", card)
-    for src in site.sources:
-        put(source_href(src.report_id), "source.html", src)
-    for ind in site.indicators:
-        put(f"indicator/{ind.slug}.html", "indicator.html", ind)
+    for rel, template, page in site_pages(site) if isinstance(site, Site) else site:
+        stream = env.get_template(template).stream(page=page)
+        stream.enable_buffering(500)  # written in pieces: goals.html of a large database is tens of MB
+        stream.dump(str(folder / rel), encoding="utf-8")
 
 
-def render_site(engine: Engine, out: Path, *, tolerances: Tolerances | None = None) -> Path:
-    """Write the whole site to ``out`` (atomically swapped in); returns the path of index.html."""
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False where not supported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _recover(out: Path) -> None:
+    """Undo what a killed run may have left: the site moved aside, half-built temporary folders."""
+    old = out.with_name(f".{out.name}.old")
+    if not out.exists() and old.is_dir():
+        old.rename(out)  # killed between moving the site aside and moving the new one in
+    for p in out.parent.iterdir():
+        if p.is_dir() and (p == old or p.name.startswith(f".{out.name}.{TMP_TAG}")):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _swap_in(tmp: Path, out: Path) -> None:
+    """Put the built folder ``tmp`` at ``out``; the previous site stays in place until then."""
+    if out.is_dir() and _exchange(tmp, out):
+        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous site
+        return
+    old = out.with_name(f".{out.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if out.exists():
+        out.rename(old)
+    tmp.rename(out)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def render_site(
+    engine: Engine,
+    out: Path,
+    *,
+    tolerances: Tolerances | None = None,
+    extra_files: dict[str, str] | None = None,
+) -> Path:
+    """Write the whole site to ``out`` (atomically swapped in); returns the path of index.html.
+
+    The statements are read and grouped once; the scorecard, source and indicator pages are
+    rendered and written one at a time (the source text is loaded per report), and export.json
+    and goals.csv are streamed, so only the small per-goal rows of the goals page are held.
+    ``extra_files``: more files to write (the build stamp).
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    _recover(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.{TMP_TAG}", dir=out.parent))
     try:
         tmp.chmod(0o755)  # mkdtemp makes it private; a published site must be readable
-        write_site(build_site(engine, tolerances=tolerances), tmp)
-        (tmp / "export.json").write_text(build_export(engine).to_json(), "utf-8")
-        (tmp / "goals.csv").write_text(goals_csv(engine), "utf-8")
-        old = out.with_name(f".{out.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        if out.exists():
-            out.rename(old)
-        tmp.rename(out)
-        if old.exists():
-            shutil.rmtree(old)
+        write_site(iter_site(engine, tolerances=tolerances), tmp)
+        with (
+            (tmp / "export.json").open("w", encoding="utf-8") as jf,
+            (tmp / "goals.csv").open("w", encoding="utf-8", newline="") as cf,
+        ):
+            write_export_and_csv(engine, jf, cf, batch=RENDER_BATCH)
+        for name, text in (extra_files or {}).items():
+            (tmp / name).write_text(text, "utf-8")
+        _swap_in(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

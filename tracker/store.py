@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -15,7 +18,6 @@ from tracker.db import DocumentRow, MatchRow, ReviewRow, SectionRow, StatementRo
 from tracker.errors import TrackerError
 from tracker.models import (
     Document,
-    IndicatorRef,
     Match,
     Period,
     Region,
@@ -25,6 +27,9 @@ from tracker.models import (
 )
 
 EXTRACTOR_VERSION = "1"
+_DOCS = cast(Table, DocumentRow.__table__)
+_SECTIONS = cast(Table, SectionRow.__table__)
+_STATEMENTS = cast(Table, StatementRow.__table__)
 
 
 def _d(v: Decimal | None) -> str | None:
@@ -38,6 +43,49 @@ def _D(v: str | None) -> Decimal | None:
 def document_by_sha(engine: Engine, *, sha256: str) -> int | None:
     with Session(engine) as s:
         return s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha256))
+
+
+def document_shas(engine: Engine) -> set[str]:
+    """The sha256 of every stored document text (one query: a run checks files against it before parsing)."""
+    with Session(engine) as s:
+        return set(s.scalars(select(DocumentRow.sha256)))
+
+
+def documents_digest(engine: Engine) -> str:
+    """A digest of which documents are stored, under which ids."""
+    h = hashlib.sha256()
+    with Session(engine) as s:
+        for i, sha in s.execute(select(DocumentRow.id, DocumentRow.sha256).order_by(DocumentRow.id)):
+            h.update(f"{i}:{sha}\n".encode())
+    return h.hexdigest()
+
+
+def matches_digest(engine: Engine) -> str:
+    """A digest of the stored matches and verdicts."""
+    h = hashlib.sha256()
+    cols = (MatchRow.goal_key, MatchRow.outcome_key, MatchRow.verdict, MatchRow.margin, MatchRow.flags)
+    with Session(engine) as s:
+        for row in s.execute(select(*cols).order_by(MatchRow.id)):
+            h.update(repr(tuple(row)).encode())
+    return h.hexdigest()
+
+
+def reviews_digest(engine: Engine) -> str:
+    """A digest of the reviewers' decisions (their count, the last id and every row's goal, version and
+    outcome): the site shows the reviewed verdicts, so a new decision must re-render it."""
+    h = hashlib.sha256()
+    cols = (ReviewRow.id, ReviewRow.goal_key, ReviewRow.version, ReviewRow.action, ReviewRow.after)
+    n = last = 0
+    with Session(engine) as s:
+        for row in s.execute(select(*cols).order_by(ReviewRow.id)):
+            n, last = n + 1, row[0]
+            h.update(repr(tuple(row)).encode())
+    return f"{n}:{last}:{h.hexdigest()}"
+
+
+def count_matches(engine: Engine) -> int:
+    with Session(engine) as s:
+        return s.scalar(select(func.count()).select_from(MatchRow)) or 0
 
 
 def document_for(engine: Engine, *, region: str, year: int) -> tuple[int, str, str] | None:
@@ -58,10 +106,24 @@ def delete_document(engine: Engine, *, doc_id: int) -> None:
         s.execute(delete(DocumentRow).where(DocumentRow.id == doc_id))
 
 
-def save_document(engine: Engine, *, doc: Document, sections: list[Section], statements: list[Statement]) -> int:
-    """Store a document with its sections and statements in one transaction."""
-    with Session(engine) as s, s.begin():
-        row = DocumentRow(
+@dataclass
+class Prepared:
+    """A parsed report as plain row values, ready to insert (cheap to send between processes)."""
+
+    region: str
+    year: int
+    sha256: str
+    document: dict[str, Any]
+    sections: list[dict[str, Any]]
+    statements: list[dict[str, Any]]
+
+
+def prepare(doc: Document, sections: list[Section], statements: list[Statement]) -> Prepared:
+    return Prepared(
+        region=doc.region.name,
+        year=doc.year,
+        sha256=doc.sha256,
+        document=dict(
             sha256=doc.sha256,
             source=doc.source,
             region=doc.region.name,
@@ -75,30 +137,77 @@ def save_document(engine: Engine, *, doc: Document, sections: list[Section], sta
             text=doc.text,
             ignored=[[sp.start, sp.end] for sp in doc.ignored],
             extractor_version=EXTRACTOR_VERSION,
-        )
-        s.add(row)
-        s.flush()
-        for i, sec in enumerate(sections):
-            s.add(
-                SectionRow(
-                    document_id=row.id,
-                    ord=i,
-                    heading=sec.heading[:200],
-                    level=sec.level,
-                    start=sec.start,
-                    end=sec.end,
-                    role=sec.role,
-                    period_start=sec.period.start if sec.period else None,
-                    period_end=sec.period.end if sec.period else None,
-                )
+        ),
+        sections=[
+            dict(
+                ord=i,
+                heading=sec.heading[:200],
+                level=sec.level,
+                start=sec.start,
+                end=sec.end,
+                role=sec.role,
+                period_start=sec.period.start if sec.period else None,
+                period_end=sec.period.end if sec.period else None,
             )
-        for st in statements:
-            s.add(_statement_row(row.id, st))
-        return row.id
+            for i, sec in enumerate(sections)
+        ],
+        statements=[_statement_values(None, st) for st in statements],
+    )
+
+
+def save_document(
+    engine: Engine,
+    *,
+    doc: Document,
+    sections: list[Section],
+    statements: list[Statement],
+    replace_id: int | None = None,
+) -> int:
+    """Store a document with its sections and statements in one transaction.
+
+    ``replace_id``: a stored document deleted in the same transaction (a report replaced by a new text).
+    """
+    return save_prepared(engine, prepare(doc, sections, statements), replace_id=replace_id)
+
+
+def save_prepared(engine: Engine, p: Prepared, *, replace_id: int | None = None) -> int:
+    """Store a prepared document in one transaction (Core bulk inserts: one executemany per table)."""
+    with Session(engine) as s, s.begin():
+        conn = s.connection()
+        if replace_id is not None:
+            conn.execute(delete(StatementRow).where(StatementRow.document_id == replace_id))
+            conn.execute(delete(SectionRow).where(SectionRow.document_id == replace_id))
+            conn.execute(delete(DocumentRow).where(DocumentRow.id == replace_id))
+        key = conn.execute(insert(_DOCS).values(**p.document)).inserted_primary_key
+        assert key is not None
+        doc_id = key[0]
+        _bulk_insert(conn, _SECTIONS, p.sections, doc_id)
+        _bulk_insert(conn, _STATEMENTS, p.statements, doc_id)
+        return int(doc_id)
+
+
+def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]], doc_id: int) -> None:
+    """Insert rows of one document: on SQLite straight to the driver's executemany (the hot path of a run)."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(table), [{**r, "document_id": doc_id} for r in rows])
+        return
+    cols = [c for c in rows[0] if c != "document_id"]
+    q = conn.dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in [*cols, 'document_id'])}) "
+        f"VALUES ({', '.join('?' * (len(cols) + 1))})"
+    )
+    conn.exec_driver_sql(sql, [(*(r[c] for c in cols), doc_id) for r in rows])
 
 
 def _statement_row(doc_id: int, st: Statement) -> StatementRow:
-    return StatementRow(
+    return StatementRow(**_statement_values(doc_id, st))
+
+
+def _statement_values(doc_id: int | None, st: Statement) -> dict[str, Any]:
+    return dict(
         key=st.key,
         document_id=doc_id,
         kind=st.kind,
@@ -125,36 +234,138 @@ def _statement_row(doc_id: int, st: Statement) -> StatementRow:
     )
 
 
-def _statement(r: StatementRow) -> Statement:
-    return Statement(
-        key=r.key,
-        kind=r.kind,  # type: ignore[arg-type]
-        indicator=IndicatorRef(id=r.indicator_id, name=r.indicator_name, key=r.indicator_key),
-        quote=r.quote,
-        span=Span(start=r.span_start, end=r.span_end),
-        value=_D(r.value),
-        value_high=_D(r.value_high),
-        stretch=_D(r.stretch),
-        baseline=_D(r.baseline),
-        unit=r.unit,
-        comparator=r.comparator,  # type: ignore[arg-type]
-        measure=r.measure,
-        period=Period(start=r.period_start, end=r.period_end),
-        relation=r.relation,
-        rule=r.rule,
-        section=r.section,
-        region=r.region,
-        report_year=r.report_year,
+def _statement(r: Any, intern: dict[str, str] | None = None) -> Statement:
+    """A Statement from a StatementRow or a Core row; ``intern`` shares repeated strings (memory)."""
+    i = (lambda v: v if v is None else intern.setdefault(v, v)) if intern is not None else (lambda v: v)
+    return Statement.model_validate(
+        {
+            "key": r.key,
+            "kind": r.kind,
+            "indicator": {"id": i(r.indicator_id), "name": i(r.indicator_name), "key": i(r.indicator_key)},
+            "quote": r.quote,
+            "span": {"start": r.span_start, "end": r.span_end},
+            "value": _D(r.value),
+            "value_high": _D(r.value_high),
+            "stretch": _D(r.stretch),
+            "baseline": _D(r.baseline),
+            "unit": i(r.unit),
+            "comparator": r.comparator,
+            "measure": i(r.measure),
+            "period": {"start": r.period_start, "end": r.period_end},
+            "relation": i(r.relation),
+            "rule": i(r.rule),
+            "section": i(r.section),
+            "region": i(r.region),
+            "report_year": r.report_year,
+        }
     )
 
 
-def statements(engine: Engine, *, document_id: int | None = None) -> list[tuple[int, int, Statement]]:
-    """(row id, document id, statement) in document and text order."""
+Rows = list[tuple[int, int, Statement]]
+_IN_CHUNK = 500  # values per SQL IN (...) list
+
+
+def statements(
+    engine: Engine,
+    *,
+    document_id: int | None = None,
+    document_ids: Iterable[int] | None = None,
+    regions: Iterable[str] | None = None,
+    keys: Iterable[str] | None = None,
+) -> Rows:
+    """(row id, document id, statement) in document and text order; optionally only some of them."""
+    t = StatementRow.__table__
+    intern: dict[str, str] = {}
+    q = select(t).order_by(t.c.document_id, t.c.span_start, t.c.id)
+    if document_id is not None:
+        q = q.where(t.c.document_id == document_id)
+    filters = [(t.c.document_id, document_ids), (t.c.region, regions), (t.c.key, keys)]
+    col, values = next(((c, list(v)) for c, v in filters if v is not None), (None, None))
     with Session(engine) as s:
-        q = select(StatementRow).order_by(StatementRow.document_id, StatementRow.span_start, StatementRow.id)
-        if document_id is not None:
-            q = q.where(StatementRow.document_id == document_id)
-        return [(r.id, r.document_id, _statement(r)) for r in s.scalars(q)]
+        # plain rows, not ORM objects: loading every statement of a large database is a hot path
+        if col is None or values is None:
+            return [(r.id, r.document_id, _statement(r, intern)) for r in s.execute(q)]
+        out: Rows = []
+        for k in range(0, len(values), _IN_CHUNK):
+            out.extend(
+                (r.id, r.document_id, _statement(r, intern))
+                for r in s.execute(q.where(col.in_(values[k : k + _IN_CHUNK])))
+            )
+        if len(values) > _IN_CHUNK:
+            out.sort(key=lambda x: (x[1], x[2].span.start, x[0]))
+        return out
+
+
+def statement_positions(engine: Engine, *, keys: Iterable[str]) -> dict[str, tuple[int, int, int]]:
+    """Statement key -> (document id, span start, row id): its place in the order of ``statements()``."""
+    t = StatementRow.__table__
+    values = list(keys)
+    out: dict[str, tuple[int, int, int]] = {}
+    q = select(t.c.key, t.c.document_id, t.c.span_start, t.c.id)
+    with Session(engine) as s:
+        for k in range(0, len(values), _IN_CHUNK):
+            for key, doc_id, start, rid in s.execute(q.where(t.c.key.in_(values[k : k + _IN_CHUNK]))):
+                out[key] = (doc_id, start, rid)
+    return out
+
+
+def statement_batches(engine: Engine, *, size: int = 20000) -> Iterator[Rows]:
+    """Every statement, in the order of ``statements()``, a few whole documents (about ``size`` statements) at a time."""
+    t = StatementRow.__table__
+    with Session(engine) as s:
+        counts = s.execute(
+            select(t.c.document_id, func.count()).group_by(t.c.document_id).order_by(t.c.document_id)
+        ).all()
+    batch: list[int] = []
+    n = 0
+    for doc_id, c in counts:
+        batch.append(doc_id)
+        n += c
+        if n >= size:
+            yield statements(engine, document_ids=batch)
+            batch, n = [], 0
+    if batch:
+        yield statements(engine, document_ids=batch)
+
+
+def region_counts(engine: Engine) -> list[tuple[str, int]]:
+    """(region, number of its statements), by region."""
+    t = StatementRow.__table__
+    with Session(engine) as s:
+        return [
+            (r, c) for r, c in s.execute(select(t.c.region, func.count()).group_by(t.c.region).order_by(t.c.region))
+        ]
+
+
+def region_batches(engine: Engine, *, size: int = 20000) -> Iterator[list[str]]:
+    """The regions of the stored statements, grouped so that each group has about ``size`` statements."""
+    t = StatementRow.__table__
+    with Session(engine) as s:
+        counts = s.execute(select(t.c.region, func.count()).group_by(t.c.region).order_by(t.c.region)).all()
+    batch: list[str] = []
+    n = 0
+    for region, c in counts:
+        batch.append(region)
+        n += c
+        if n >= size:
+            yield batch
+            batch, n = [], 0
+    if batch:
+        yield batch
+
+
+def latest_years(engine: Engine) -> dict[str, int]:
+    """Region -> the latest report year among its statements."""
+    t = StatementRow.__table__
+    with Session(engine) as s:
+        return {r: y for r, y in s.execute(select(t.c.region, func.max(t.c.report_year)).group_by(t.c.region))}
+
+
+def statement_ids(engine: Engine) -> dict[str, int]:
+    """Statement key -> row id."""
+    t = StatementRow.__table__
+    with Session(engine) as s:
+        return {k: i for k, i in s.execute(select(t.c.key, t.c.id))}
 
 
 def documents(engine: Engine, *, with_text: bool = False) -> list[tuple[int, Document]]:
@@ -204,23 +415,24 @@ def sections(engine: Engine, *, doc_id: int) -> list[Section]:
 
 
 def replace_matches(engine: Engine, *, matches: Iterable[Match]) -> int:
+    """Replace every stored match in one transaction (a bulk insert)."""
+    values = [
+        dict(
+            goal_key=m.goal,
+            outcome_key=m.outcome,
+            verdict=m.verdict,
+            margin=_d(m.margin),
+            flags=list(m.flags),
+            reason_zh=m.reason_zh,
+            reason_en=m.reason_en,
+        )
+        for m in matches
+    ]
     with Session(engine) as s, s.begin():
         s.execute(delete(MatchRow))
-        n = 0
-        for m in matches:
-            s.add(
-                MatchRow(
-                    goal_key=m.goal,
-                    outcome_key=m.outcome,
-                    verdict=m.verdict,
-                    margin=_d(m.margin),
-                    flags=list(m.flags),
-                    reason_zh=m.reason_zh,
-                    reason_en=m.reason_en,
-                )
-            )
-            n += 1
-        return n
+        if values:
+            s.execute(insert(MatchRow), values)
+        return len(values)
 
 
 def matches(engine: Engine) -> list[Match]:
@@ -235,7 +447,13 @@ def matches(engine: Engine) -> list[Match]:
                 reason_zh=r.reason_zh,
                 reason_en=r.reason_en,
             )
-            for r in s.scalars(select(MatchRow).order_by(MatchRow.id))
+            for r in s.scalars(
+                # in the order of their goals (as one judge() over everything inserts them),
+                # so that matches replaced for a few regions come out where a full run puts them
+                select(MatchRow)
+                .outerjoin(StatementRow, StatementRow.key == MatchRow.goal_key)
+                .order_by(StatementRow.document_id, StatementRow.span_start, StatementRow.id, MatchRow.id)
+            )
         ]
 
 
@@ -343,3 +561,34 @@ def add_decisions(engine: Engine, *, items: list[tuple[Decision, int]]) -> list[
             "nothing was saved (check `tracker review history` and try again)"
         ) from exc
     return out
+
+
+def document_regions(engine: Engine) -> list[tuple[str, str]]:
+    """(sha256, region) of every stored document."""
+    with Session(engine) as s:
+        return [(h, r) for h, r in s.execute(select(DocumentRow.sha256, DocumentRow.region))]
+
+
+def replace_matches_in(engine: Engine, *, regions: Iterable[str], matches: Iterable[Match]) -> int:
+    """Replace the matches of the goals of ``regions`` (and of goals no longer stored) in one transaction."""
+    regs = list(regions)
+    values = [
+        dict(
+            goal_key=m.goal,
+            outcome_key=m.outcome,
+            verdict=m.verdict,
+            margin=_d(m.margin),
+            flags=list(m.flags),
+            reason_zh=m.reason_zh,
+            reason_en=m.reason_en,
+        )
+        for m in matches
+    ]
+    with Session(engine) as s, s.begin():
+        s.execute(delete(MatchRow).where(MatchRow.goal_key.not_in(select(StatementRow.key))))
+        for k in range(0, len(regs), _IN_CHUNK):
+            goals = select(StatementRow.key).where(StatementRow.region.in_(regs[k : k + _IN_CHUNK]))
+            s.execute(delete(MatchRow).where(MatchRow.goal_key.in_(goals)))
+        if values:
+            s.execute(insert(MatchRow), values)
+        return len(values)
