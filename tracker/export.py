@@ -428,14 +428,8 @@ def write_export_and_csv(engine: Engine, json_out: TextIO, csv_out: TextIO, *, b
     text as ``write_export`` and ``write_goals_csv``. The figureless goals and the goal statuses,
     which come after the statements in the JSON, wait in temporary files, one record per line."""
     docs = store.documents(engine)
-    doc_by_id = dict(docs)
-    matches = store.matches(engine)
-    reviews = Reviews.load(engine, matches)
-    by_goal = {m.goal: m for m in matches}
-    latest = store.latest_years(engine)
-    evidence = {
-        st.key: (rid, d, st) for rid, d, st in store.statements(engine, keys={m.outcome for m in reviews.matches})
-    }
+    goal_rows = _GoalRows.load(engine, dict(docs))
+    reviews = goal_rows.reviews
     csv_out.write("\ufeff")
     w = csv.writer(csv_out)
     w.writerow(CSV_COLUMNS)
@@ -449,8 +443,8 @@ def write_export_and_csv(engine: Engine, json_out: TextIO, csv_out: TextIO, *, b
                 for rid, d, st in rows:
                     rec = export_statement(rid, d, st)
                     if st.kind == "goal":
-                        g = reviews.status(st, by_goal.get(st.key), latest[st.region])
-                        w.writerow(csv_row(rid, d, st, g, evidence, doc_by_id) + reviews.csv_extra(st.key, g))
+                        g = goal_rows.status(st)
+                        w.writerow(goal_rows.row(rid, d, st, g))
                         statuses.write(json_record(reviews.export_status(rid, g)) + "\n")
                     if _figureless(st):
                         figureless.write(json_record(rec) + "\n")
@@ -574,24 +568,46 @@ def goals_csv(engine: Engine, *, rows: list[tuple[int, int, Statement]] | None =
     return "\ufeff" + buf.getvalue()
 
 
+@dataclass
+class _GoalRows:
+    """What a streamed goals CSV needs besides the goals themselves (loaded once)."""
+
+    docs: Mapping[int, Document]
+    reviews: Reviews
+    by_goal: dict[str, Match]
+    latest: Mapping[str, int]
+    evidence: dict[str, tuple[int, int, Statement]]
+
+    @classmethod
+    def load(cls, engine: Engine, docs: Mapping[int, Document]) -> _GoalRows:
+        matches = store.matches(engine)
+        reviews = Reviews.load(engine, matches)
+        keys = {m.outcome for m in reviews.matches}
+        return cls(
+            docs=docs,
+            reviews=reviews,
+            by_goal={m.goal: m for m in matches},
+            latest=store.latest_years(engine),
+            evidence={st.key: (rid, d, st) for rid, d, st in store.statements(engine, keys=keys)},
+        )
+
+    def status(self, st: Statement) -> GoalStatus:
+        return self.reviews.status(st, self.by_goal.get(st.key), self.latest[st.region])
+
+    def row(self, rid: int, doc_id: int, st: Statement, g: GoalStatus) -> list[object]:
+        return csv_row(rid, doc_id, st, g, self.evidence, self.docs) + self.reviews.csv_extra(st.key, g)
+
+
 def write_goals_csv(engine: Engine, out: TextIO, *, batch: int = 20000) -> None:
     """Stream the goals CSV to ``out`` (open it with ``newline=""``): the same text as ``goals_csv(engine)``."""
-    docs = dict(store.documents(engine))
-    matches = store.matches(engine)
-    reviews = Reviews.load(engine, matches)
-    by_goal = {m.goal: m for m in matches}
-    latest = store.latest_years(engine)
-    evidence = {
-        st.key: (rid, d, st) for rid, d, st in store.statements(engine, keys={m.outcome for m in reviews.matches})
-    }
+    goal_rows = _GoalRows.load(engine, dict(store.documents(engine)))
     out.write("\ufeff")
     w = csv.writer(out)
     w.writerow(CSV_COLUMNS)
     for rows in store.statement_batches(engine, size=batch):
         for rid, doc_id, st in rows:
             if st.kind == "goal":
-                g = reviews.status(st, by_goal.get(st.key), latest[st.region])
-                w.writerow(csv_row(rid, doc_id, st, g, evidence, docs) + reviews.csv_extra(st.key, g))
+                w.writerow(goal_rows.row(rid, doc_id, st, goal_rows.status(st)))
 
 
 def csv_row(

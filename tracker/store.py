@@ -414,9 +414,9 @@ def sections(engine: Engine, *, doc_id: int) -> list[Section]:
         ]
 
 
-def replace_matches(engine: Engine, *, matches: Iterable[Match]) -> int:
-    """Replace every stored match in one transaction (a bulk insert)."""
-    values = [
+def _match_values(matches: Iterable[Match]) -> list[dict[str, Any]]:
+    """Rows of the matches table, for a bulk insert."""
+    return [
         dict(
             goal_key=m.goal,
             outcome_key=m.outcome,
@@ -428,6 +428,11 @@ def replace_matches(engine: Engine, *, matches: Iterable[Match]) -> int:
         )
         for m in matches
     ]
+
+
+def replace_matches(engine: Engine, *, matches: Iterable[Match]) -> int:
+    """Replace every stored match in one transaction (a bulk insert)."""
+    values = _match_values(matches)
     with Session(engine) as s, s.begin():
         s.execute(delete(MatchRow))
         if values:
@@ -572,18 +577,7 @@ def document_regions(engine: Engine) -> list[tuple[str, str]]:
 def replace_matches_in(engine: Engine, *, regions: Iterable[str], matches: Iterable[Match]) -> int:
     """Replace the matches of the goals of ``regions`` (and of goals no longer stored) in one transaction."""
     regs = list(regions)
-    values = [
-        dict(
-            goal_key=m.goal,
-            outcome_key=m.outcome,
-            verdict=m.verdict,
-            margin=_d(m.margin),
-            flags=list(m.flags),
-            reason_zh=m.reason_zh,
-            reason_en=m.reason_en,
-        )
-        for m in matches
-    ]
+    values = _match_values(matches)
     with Session(engine) as s, s.begin():
         s.execute(delete(MatchRow).where(MatchRow.goal_key.not_in(select(StatementRow.key))))
         for k in range(0, len(regs), _IN_CHUNK):
