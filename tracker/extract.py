@@ -198,6 +198,19 @@ class Extractor:
         self.shared_heads = sorted(cues.shared_heads, key=len, reverse=True)
         self.per_units = {p.canonical: p.unit for p in self.lex.units.per_prefixes}
         self.adding_verbs = set(cues.adding_verbs) | set(self.increase_verbs)
+        cmp = self.lex.comparators
+        self.before_cmp = {c.text: c.comparator for c in cmp.before}
+        of_ref = [w for w in cmp.of_reference if w in self.before_cmp]
+        self.of_reference = (
+            re.compile(
+                "("
+                + "|".join(sorted(map(re.escape, of_ref), key=len, reverse=True))
+                + ")"
+                + f"[^，。；、]{{1,{cmp.of_reference_span}}}的$"
+            )
+            if of_ref
+            else None
+        )
         # a subject opening with 新增 or a 新-verb (新培育…平台10家) counts things newly added
         self.adding_starts = tuple(self.increase_verbs) + tuple(v for v in cues.adding_verbs if v.startswith("新"))
         # place names as written in lists (厦门、福州机场…): regions, aliases, names without 市/省/县/区
@@ -1106,6 +1119,12 @@ class Extractor:
             measure = "increase"
         if q.unit_kind == "percent" and measure == "increase" and d.rule != "figure.task":
             measure = "growth"  # 标准提高84%: a rate of growth
+        comparator = q.comparator
+        if comparator == "=" and self.of_reference is not None:
+            # 不低于当地最低生活保障标准的1.6倍: the bound stands before the reference
+            m = self.of_reference.search(normalize(doc.text[d.clause_start : q.before_start]))
+            if m:
+                comparator = self.before_cmp[m.group(1)]
         start, end = d.clause_start, d.clause_end
         text = doc.text
         while start < end and text[start].isspace():
@@ -1131,7 +1150,7 @@ class Extractor:
             baseline=d.baseline,
             stretch=d.stretch,
             unit=q.unit,
-            comparator=q.comparator,  # type: ignore[arg-type]
+            comparator=comparator,  # type: ignore[arg-type]
             measure=measure,
             period=period,
             rule=d.rule,

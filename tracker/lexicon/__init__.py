@@ -90,6 +90,8 @@ class ComparatorCue(Strict):
 class Comparators(Strict):
     after: list[ComparatorCue]
     before: list[ComparatorCue]
+    of_reference: list[str] = []
+    of_reference_span: int = 24
 
 
 class NonFigures(Strict):
