@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
@@ -277,6 +279,23 @@ def _echo_decision(state: review_mod.State, d: store.Decision) -> None:
     )
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _decision_options(f: F) -> F:
+    """The options every decision command takes: --note, --by, --if-version, --db."""
+    for opt in reversed(
+        [
+            click.option("--note", required=True, help=NOTE_HELP),
+            click.option("--by", "by", required=True, envvar="TRACKER_REVIEWER", help=BY_HELP),
+            click.option("--if-version", "expected", type=int, default=None, help=VERSION_HELP),
+            click.option("--db", "db", default=None, help=DB_HELP),
+        ]
+    ):
+        f = opt(f)
+    return f
+
+
 @review.command("list")
 @click.option("--db", "db", default=None, help=DB_HELP)
 @click.option(
@@ -315,10 +334,7 @@ def review_list(
     type=click.Choice([*review_mod.VERDICTS, review_mod.MACHINE]),
     help="New verdict; 'machine' withdraws the override.",
 )
-@click.option("--note", required=True, help=NOTE_HELP)
-@click.option("--by", "by", required=True, envvar="TRACKER_REVIEWER", help=BY_HELP)
-@click.option("--if-version", "expected", type=int, default=None, help=VERSION_HELP)
-@click.option("--db", "db", default=None, help=DB_HELP)
+@_decision_options
 def review_set(goal: str, verdict: str, note: str, by: str, expected: int | None, db: str | None) -> None:
     """Set the verdict of GOAL (recorded with who, when, before, after and the note)."""
     engine = open_db(db)
@@ -329,10 +345,7 @@ def review_set(goal: str, verdict: str, note: str, by: str, expected: int | None
 @review.command("link")
 @click.argument("goal")
 @click.argument("outcome")
-@click.option("--note", required=True, help=NOTE_HELP)
-@click.option("--by", "by", required=True, envvar="TRACKER_REVIEWER", help=BY_HELP)
-@click.option("--if-version", "expected", type=int, default=None, help=VERSION_HELP)
-@click.option("--db", "db", default=None, help=DB_HELP)
+@_decision_options
 def review_link(goal: str, outcome: str, note: str, by: str, expected: int | None, db: str | None) -> None:
     """Match GOAL to OUTCOME (evidence the machine missed); the verdict follows the usual rules."""
     engine = open_db(db)
@@ -342,10 +355,7 @@ def review_link(goal: str, outcome: str, note: str, by: str, expected: int | Non
 
 @review.command("unlink")
 @click.argument("goal")
-@click.option("--note", required=True, help=NOTE_HELP)
-@click.option("--by", "by", required=True, envvar="TRACKER_REVIEWER", help=BY_HELP)
-@click.option("--if-version", "expected", type=int, default=None, help=VERSION_HELP)
-@click.option("--db", "db", default=None, help=DB_HELP)
+@_decision_options
 def review_unlink(goal: str, note: str, by: str, expected: int | None, db: str | None) -> None:
     """Remove the evidence of GOAL (a wrong match): the goal then has no evidence."""
     engine = open_db(db)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
@@ -26,6 +26,7 @@ from tracker.models import (
     Statement,
 )
 
+T = TypeVar("T")
 EXTRACTOR_VERSION = "1"
 _DOCS = cast(Table, DocumentRow.__table__)
 _SECTIONS = cast(Table, SectionRow.__table__)
@@ -309,22 +310,31 @@ def statement_positions(engine: Engine, *, keys: Iterable[str]) -> dict[str, tup
     return out
 
 
+def _groups(counts: Iterable[tuple[T, int]], size: int) -> Iterator[list[T]]:
+    """Consecutive items grouped so that each group holds about ``size`` (counted) statements."""
+    batch: list[T] = []
+    n = 0
+    for item, c in counts:
+        batch.append(item)
+        n += c
+        if n >= size:
+            yield batch
+            batch, n = [], 0
+    if batch:
+        yield batch
+
+
 def statement_batches(engine: Engine, *, size: int = 20000) -> Iterator[Rows]:
     """Every statement, in the order of ``statements()``, a few whole documents (about ``size`` statements) at a time."""
     t = StatementRow.__table__
     with Session(engine) as s:
-        counts = s.execute(
-            select(t.c.document_id, func.count()).group_by(t.c.document_id).order_by(t.c.document_id)
-        ).all()
-    batch: list[int] = []
-    n = 0
-    for doc_id, c in counts:
-        batch.append(doc_id)
-        n += c
-        if n >= size:
-            yield statements(engine, document_ids=batch)
-            batch, n = [], 0
-    if batch:
+        counts: list[tuple[int, int]] = [
+            (d, c)
+            for d, c in s.execute(
+                select(t.c.document_id, func.count()).group_by(t.c.document_id).order_by(t.c.document_id)
+            )
+        ]
+    for batch in _groups(counts, size):
         yield statements(engine, document_ids=batch)
 
 
@@ -339,19 +349,7 @@ def region_counts(engine: Engine) -> list[tuple[str, int]]:
 
 def region_batches(engine: Engine, *, size: int = 20000) -> Iterator[list[str]]:
     """The regions of the stored statements, grouped so that each group has about ``size`` statements."""
-    t = StatementRow.__table__
-    with Session(engine) as s:
-        counts = s.execute(select(t.c.region, func.count()).group_by(t.c.region).order_by(t.c.region)).all()
-    batch: list[str] = []
-    n = 0
-    for region, c in counts:
-        batch.append(region)
-        n += c
-        if n >= size:
-            yield batch
-            batch, n = [], 0
-    if batch:
-        yield batch
+    return _groups(region_counts(engine), size)
 
 
 def latest_years(engine: Engine) -> dict[str, int]:
