@@ -48,6 +48,11 @@ _SPAN_OF_YEARS = re.compile(r"(?:^|(?<=[\u4e00-\u9fff]))(?:\d{1,2}|[一二三四
 _GLOSS_OPEN = re.compile(r"^\s*[（(][^）)]*$")
 _CJK = re.compile(r"[\u4e00-\u9fff“\"（(]")
 _MAX_PHRASE = 30
+# a span of years the subject opens with (近五年累计…, 五年来新增…)
+_LEAD_YEARS = re.compile(r"(?:近|这|过去)?([一二三四五六七八九十两]|\d{1,2})年(?:来|间)?")
+# subjects written as quoted names side by side, sharing what follows (“保交楼”“保交房”交付率)
+_QUOTED = re.compile(r"“[^“”]{1,12}”")
+_QUOTED_PAIR = re.compile(r"^(?P<quoted>(?:“[^“”]{1,12}”){2,})(?P<tail>[^“”]+)$")
 
 
 @dataclass
@@ -126,6 +131,8 @@ class _Draft:
     noun_cut: str | None = None  # the same, as written before the next list item
     years: int | None = None  # 五年增长30.8%: the figure covers that many years
     within: tuple[str, str] | None = None  # 其中…: the words that make an item part of the whole
+    list_verb: str | None = None  # 新增A 5家、B 3家: the verb the list opened with
+    per_year: bool = False  # 每年实施20项: the figure is for each year of the period
     skip: bool = False
 
 
@@ -217,6 +224,11 @@ class Extractor:
         places = {w for r in self.lex.regions.regions if r.level != "national" for w in [r.name, *r.aliases]}
         places |= {n[:-1] for n in places if len(n) >= 3 and n[-1] in "市省县区"}
         self.places = sorted(places, key=len, reverse=True)
+        self.attribute_words = sorted(cues.attribute_words, key=len, reverse=True)
+        self.attribute_predicates = sorted(set(cues.attribute_predicates) | set(cues.task_verbs), key=len, reverse=True)
+        self.clause_openers = tuple(cues.clause_openers)
+        self.task_verbs_t = tuple(self.task_verbs)
+        self.measure_after = sorted(cues.measure_after, key=lambda c: len(c.text), reverse=True)
 
     # ------------------------------------------------------------ periods and kinds
 
@@ -310,6 +322,9 @@ class Extractor:
         parts = [p.strip() for p in _SPLIT_SUBJECTS.split(phrase) if p.strip()]
         if not parts:
             return []
+        if len(parts) == 1 and (m := _QUOTED_PAIR.match(parts[0])):
+            # “保交楼”“保交房”交付率 -> “保交楼”交付率, “保交房”交付率
+            return [q + m["tail"] for q in _QUOTED.findall(m["quoted"])]
         if len(parts) == 1:
             for word, repl in self.split_words.items():
                 i = parts[0].find(word)
@@ -410,6 +425,36 @@ class Extractor:
             return (noun + other[k:])[:_MAX_PHRASE]
         return noun
 
+    def _attribute(self, view: str, raw: str, q: Quantity, end: int, later: list[Quantity]) -> str:
+        """The indicator of a figure that is an attribute of the thing after it (总投资711亿元的
+        古雷…项目开工建设 -> 古雷…项目总投资; 抓好总投资2万亿元的389个省重点项目 -> 省重点项目总投资),
+        or "" when the figure is not followed by 的 and a thing, or no ``attribute_words`` word
+        stands right in front of it."""
+        tail = view[q.end : end]
+        if not tail.startswith("的") or q.unit_kind in ("percent", "points"):
+            return ""
+        before = raw.rstrip()
+        word = next((w for w in self.attribute_words if before.endswith(w)), None)
+        if word is None:
+            return ""
+        lead = _strip_prefixes(before[: -len(word)].strip(), self.strip_prefix)
+        lead = lead.rsplit("、", 1)[-1].strip()
+        if lead and lead not in self.task_verb_set and lead not in self.lex.cues.lead_verbs and len(lead) > 3:
+            return ""
+        nxt = next((q2 for q2 in later if q2.start > q.end and q2.before_start < end), None)
+        if nxt is not None and not view[q.end + 1 : nxt.before_start].strip():
+            thing = self._noun_after(view, nxt, end)  # 的389个省重点项目: the things counted next
+        else:
+            thing = view[q.end + 1 : nxt.before_start if nxt is not None else end]
+            thing = _LIST_SEP.split(thing, maxsplit=1)[0].strip()
+            if not lead:
+                # the attribute opens the clause: what the thing then did is not part of it
+                thing, _ = _strip_suffixes(thing, self.attribute_predicates)
+        thing = thing.strip()
+        if len(thing) < 2 or not _CJK.match(thing) or re.search(r"\d", thing) or thing.startswith(self.noun_stops):
+            return ""
+        return (thing + word)[-_MAX_PHRASE:]
+
     def _modifies(self, between: str) -> bool:
         """Is the text between a count and a later figure that figure's subject (…个学科达标率均为)?"""
         between = between.strip()
@@ -425,7 +470,11 @@ class Extractor:
         tail = _PAREN_AT_START.sub("", view[q.end : clause_end])  # 15万套（间）
         if tail.lstrip().startswith(("（", "(")):
             return ""  # 增长1.7%（同口径增长2.5%以上）: a gloss on the figure, not the thing it counts
-        tail = _LIST_SEP.split(tail, maxsplit=1)[0]
+        first, *rest = _LIST_SEP.split(tail, maxsplit=1)
+        if rest and self._joins(first, rest[0]):
+            tail = first + "、" + rest[0]  # 100个以上行业级、场景级大模型和智能体: one thing
+        else:
+            tail = first
         tail = _RANKING.sub("", tail)
         if re.search(r"\d", tail):
             tail = re.split(r"[和及与]", tail, maxsplit=1)[0]
@@ -433,6 +482,21 @@ class Extractor:
         if not tail or tail.startswith(self.noun_stops) or not _CJK.match(tail):
             return ""
         return tail[:_MAX_PHRASE]
+
+    def _joins(self, first: str, rest: str) -> bool:
+        """Is the 、 after a counted thing's first words inside that thing (困境、留守儿童; 全国“首创”、
+        “首批”金融政策) rather than between list items (50个A中心、80个B中心; …、改造…)?"""
+        first, rest = first.strip(), rest.strip()
+        return (
+            0 < len(first) <= 6
+            and 2 <= len(rest) <= 16
+            and not re.search(r"\d", rest)
+            and not _MAY_HOLD_FIGURE.search(rest)
+            and not rest.startswith(self.task_verbs_t)
+            and not rest.startswith(tuple(self.lex.cues.lead_verbs))
+            and not rest.startswith(self.cue_texts)
+            and not first.startswith(self.noun_stops)
+        )
 
     def _gloss(self, view: str, before: Quantity, q: Quantity, prev: _Draft | None, sent_end: int) -> _Draft | None:
         """The same figure on another basis (增长1.7%（同口径增长2.5%以上）): a second statement of
@@ -498,8 +562,11 @@ class Extractor:
                 # 203个国考断面优良率和285个水功能区达标率均为100%: a count inside a subject
                 continue
             if later:
+                # (a 和 after the last 、 joins the next item's own words: 273场、国际级和全国赛事370场)
                 seg = view[q.end : later[0].before_start]
-                idx = max(_last_list_sep(seg), seg.rfind("和"), seg.rfind("及"))
+                idx = _last_list_sep(seg)
+                if idx < 0:
+                    idx = max(seg.rfind("和"), seg.rfind("及"))
                 if idx >= 0:
                     clause_end = q.end + idx
             region_start = hard_start
@@ -532,10 +599,13 @@ class Extractor:
                 # parallel items: 新建50家…中心、80家…中心
                 tail_has_subject = bool(raw[soft + 1 :].strip())
                 figure_before = any(region_start <= q2.start < region_start + soft for q2 in qs)
-                if not tail_has_subject or figure_before:
+                opens = raw[soft + 1 :].lstrip().startswith(self.clause_openers)
+                if not tail_has_subject or figure_before or opens:
                     region_start = region_start + soft + 1
                     raw = raw[soft + 1 :]
             clause_start = region_start if (same_clause_prev or "、" in view[hard_start:region_start]) else hard_start
+            if same_clause_prev and prev is not None and prev.rule == "figure.attribute":
+                clause_start = prev.clause_start  # 总投资2万亿元的389个省重点项目: one quote for both
             # two thresholds: 增长5%、力争6% (the second is the stretch of the first)
             if prev is not None and prev.stretch is None and q.unit == prev.q.unit:
                 gap = view[prev.q.end : q.before_start]
@@ -590,7 +660,7 @@ class Extractor:
                     prev.skip = True
                     d = _Draft(
                         q=q,
-                        phrase=pre[:fw],
+                        phrase=_strip_prefixes(pre[:fw].strip(), self.strip_prefix),
                         measure="level",
                         clause_start=prev.clause_start,
                         clause_end=clause_end,
@@ -616,7 +686,27 @@ class Extractor:
             if any(r.search(raw) for r in self.relative):
                 # 高于全国0.7个百分点: a gap to another region, not a level
                 continue
+            attribute = "" if same_clause_prev else self._attribute(view, raw, q, clause_end_hard, later)
+            if attribute:
+                d = _Draft(
+                    q=q,
+                    phrase=attribute,
+                    measure="level",
+                    clause_start=clause_start,
+                    clause_end=clause_end,
+                    rule="figure.attribute",
+                )
+                out.append(d)
+                prev = d
+                continue
             phrase, measure, verb = self._measure(raw)
+            had_cue = phrase.rstrip() != _strip_suffixes(raw.rstrip(), ["了", "的"])[0]
+            if measure == "level" and not had_cue and q.unit_kind == "percent":
+                after = view[q.end : clause_end_hard]
+                cue_after = next((c for c in self.measure_after if after.startswith(c.text)), None)
+                if cue_after is not None:
+                    measure = cue_after.measure  # 营收保持20%以上增长
+            list_verb: str | None = None
             if of_thing:
                 phrase, measure, verb = raw.rstrip()[:-1], "level", None  # 国家下达的90亿元…资金
             if measure == "decline" and q.unit_kind == "points" and raw.rstrip().endswith("改善"):
@@ -624,6 +714,12 @@ class Extractor:
             noun = self._noun_after(view, q, clause_end)
             if noun.startswith(self.noun_stops):
                 noun = ""
+            between_next = view[q.end : later[0].before_start].strip() if later else ""
+            if not noun and later and between_next[:1] in ("和", "及", "与") and len(between_next) <= 5:
+                # 首批12项及第二批14项重点改革: both count the thing named after the second
+                rest = self._noun_after(view, later[0], clause_end_hard)
+                if rest and q.unit == later[0].unit:
+                    noun = rest
             noun_cut = noun
             if noun and later and view[clause_end : clause_end + 1] in ("、", "和"):
                 noun = self._complete_noun(view, noun, later[0], clause_end_hard)
@@ -647,8 +743,16 @@ class Extractor:
                 years = int(n) if n.isdigit() else int(cn2an.cn2an(n, "smart"))
                 phrase_clean = phrase_clean[: span_of_years.start()]
                 measure = {"growth": "cumulative_growth", "decline": "cumulative_decline"}.get(measure, measure)
-            if measure == "level" and phrase_clean.startswith(self.adding_starts):
-                measure = "increase"
+            lead_words = phrase[: len(phrase) - len(phrase_clean)]
+            if measure == "level" and "累计" in lead_words:
+                measure = "cumulative"  # 近五年累计投入资金2562亿元
+            if (m_years := _LEAD_YEARS.search(lead_words)) and measure in ("cumulative", "increase"):
+                years = int(m_years[1]) if m_years[1].isdigit() else int(cn2an.cn2an(m_years[1], "smart"))
+            if measure == "level" and (
+                phrase_clean.startswith(self.adding_starts)
+                or (phrase_clean.startswith("新") and phrase_clean[1:].startswith(tuple(self.adding_verbs)))
+            ):
+                measure = "increase"  # 新增…, 新培育…, 新创建全国文明城市13个
             rule = "figure.subject"
             within: tuple[str, str] | None = None
             distribute: list[str] | None = None
@@ -724,7 +828,12 @@ class Extractor:
                 elif task_verb:
                     # 为退役军人提供5万个就业岗位: the figure counts the thing after it; 示范区完成600
                     # 平方公里设施智能化部署: a size keeps the subject
-                    phrase_clean = task_verb + noun if q.unit_kind == "count" else phrase_clean + task_verb + noun
+                    scoped = lead.startswith(tuple(self.lex.cues.scope_openers)) and len(lead) >= 3
+                    if q.unit_kind == "count" and not scoped:
+                        phrase_clean = task_verb + noun
+                    else:
+                        # 为退役军人提供5万个就业岗位: the group served stays in the indicator
+                        phrase_clean = (lead if scoped else phrase_clean) + task_verb + noun
                     measure = self._task_measure(task_verb, raw)
                     rule = "figure.task"
                 elif "、" in lead and lead.rsplit("、", 1)[1] in self.dependent:
@@ -828,14 +937,21 @@ class Extractor:
                 and rule == "figure.subject"
                 and soft_split
                 and measure == "level"
-                and q.unit_kind == "count"
+                and not had_cue
+                and q.before_start == q.start  # (、总数突破1万家: a bound of its own is a level)
+                and not phrase_clean.endswith(tuple(self.total_heads))
+                and q.unit_kind in ("count", "area", "length")
+                and q.unit_kind == prev.q.unit_kind
                 and not phrase_clean.startswith(tuple(self.task_verbs))
             ):
-                # 新建国家现代农业产业园2个、产业集群1个: the verb holds for the whole list
-                lead_verb = next((v for v in self.task_verbs if prev.phrase.startswith(v)), None)
-                if lead_verb and self.v.resolve(phrase_clean).id is None:
-                    phrase_clean = lead_verb + phrase_clean
+                # 新建国家现代农业产业园2个、产业集群1个: the verb holds for the whole list (新增…1494家、
+                # 专精特新“小巨人”企业81家: new ones, also when the lexicon names the thing)
+                lead_verb = prev.list_verb or next((v for v in self.task_verbs if prev.phrase.startswith(v)), None)
+                if lead_verb:
+                    list_verb = lead_verb
                     measure = prev.measure
+                    if self.v.resolve(phrase_clean).id is None:
+                        phrase_clean = lead_verb + phrase_clean
             if rule == "figure.subject" and phrase_clean in self.bare_heads and self.v.resolve(phrase_clean).id is None:
                 # 推动新能源汽车产业提质扩量…，力争产量突破120万辆: the sentence names the thing
                 before = view[sent_start : q.before_start]
@@ -913,6 +1029,8 @@ class Extractor:
                 years=years,
             )
             d.within = within
+            d.list_verb = list_verb
+            d.per_year = "每年" in view[clause_start : q.before_start] and not measure.startswith("avg_")
             if rule == "figure.distribute_each":
                 d.group = group
             if rule in ("figure.counted", "figure.task"):
@@ -979,6 +1097,14 @@ class Extractor:
                             else Period(start=period.start, end=period.start + d.years - 1)
                         )
                     for phrase in d.distribute or [d.phrase]:
+                        if (
+                            d.per_year
+                            and per.end > per.start
+                            and "每年" not in phrase
+                            and self.v.resolve(phrase).id is None
+                        ):
+                            # 今后五年每年实施20项: each year's figure, not the five years' total
+                            phrase = "每年" + phrase
                         st = self._statement(doc, d, phrase, kind, per, sec, seen)
                         if st is not None:
                             out.append(st)
@@ -1119,6 +1245,9 @@ class Extractor:
             measure = "increase"
         if q.unit_kind == "percent" and measure == "increase" and d.rule != "figure.task":
             measure = "growth"  # 标准提高84%: a rate of growth
+        if kind == "outcome" and period.end > period.start and measure in ("growth", "decline"):
+            # 这五年，…城乡低保标准分别提高48%: a change over the years, not a yearly rate
+            measure = "cumulative_" + measure
         comparator = q.comparator
         if comparator == "=" and self.of_reference is not None:
             # 不低于当地最低生活保障标准的1.6倍: the bound stands before the reference

@@ -51,6 +51,7 @@ class Unit(Strict):
         "concentration",
         "multiple",
         "duration",
+        "compute",
     ]
 
 
@@ -150,6 +151,11 @@ class Cues(Strict):
     dependent_words: list[str] = []
     tail_verbs: list[str] = []
     shared_predicates: list[str] = []
+    attribute_words: list[str] = []
+    attribute_predicates: list[str] = []
+    clause_openers: list[str] = []
+    scope_openers: list[str] = []
+    measure_after: list[MeasureCue] = []
     opening_periods: list[PeriodCue] = []
     figureless_goals: bool = False
     relational: list[RelationalCue] = []
