@@ -228,6 +228,8 @@ class Extractor:
         self.attribute_predicates = sorted(set(cues.attribute_predicates) | set(cues.task_verbs), key=len, reverse=True)
         self.clause_openers = tuple(cues.clause_openers)
         self.task_verbs_t = tuple(self.task_verbs)
+        names = "|".join(map(re.escape, cues.digit_name_after))
+        self.digit_names = re.compile(rf"\d+(?:{names})") if names else None
         self.measure_after = sorted(cues.measure_after, key=lambda c: len(c.text), reverse=True)
 
     # ------------------------------------------------------------ periods and kinds
@@ -337,6 +339,14 @@ class Extractor:
         if len(parts) == 2 and len(last) <= 3 and head0 and last.endswith(long_heads):
             # 旅发大会带动游客人数和总花费: the second takes the first one's modifier
             return [parts[0], parts[0][: -len(head0)] + last]
+        p0 = parts[0]
+        head_last = next((h for h in long_heads if last.endswith(h) and len(last) > len(h)), None)
+        core = last[: -len(head_last)] if head_last else ""
+        if head_last and 2 <= len(core) <= 4 and len(p0) > len(core) + 1 and p0[-1] == core[-1]:
+            if not p0.endswith(head_last):
+                # 非化石能源发电量、用电量占比: the second takes the first one's modifier
+                last = p0[: -len(core)] + last
+                parts = [*parts[:-1], last]
         cut = min((i for i in (last.find(v) for v in self.tail_verbs) if i > 1), default=-1)
         if cut > 1:
             # 专项产业基金、新增能耗、新增工业用地支持民间投资项目比重: each with the shared tail
@@ -482,6 +492,10 @@ class Extractor:
         if not tail or tail.startswith(self.noun_stops) or not _CJK.match(tail):
             return ""
         return tail[:_MAX_PHRASE]
+
+    def _no_names(self, text: str) -> str:
+        """``text`` without the digits of names (中国企业500强, 全国百佳)."""
+        return self.digit_names.sub("", text) if self.digit_names else text
 
     def _joins(self, first: str, rest: str) -> bool:
         """Is the 、 after a counted thing's first words inside that thing (困境、留守儿童; 全国“首创”、
@@ -686,6 +700,17 @@ class Extractor:
             if any(r.search(raw) for r in self.relative):
                 # 高于全国0.7个百分点: a gap to another region, not a level
                 continue
+            if any(w in raw for w in self.lex.cues.part_year_words):
+                continue  # 实现三季度增长4.6%: a part of the year, not the year
+            if (
+                same_clause_prev
+                and prev is not None
+                and prev.noun
+                and q.comparator in (">", ">=")
+                and q.unit_kind not in ("percent", "points")  # (82个项目开工过半: a share of them)
+                and view[q.before_start : q.end] in prev.noun
+            ):
+                continue  # 191家工业企业营业收入超百亿元: the bound says which things were counted
             attribute = "" if same_clause_prev else self._attribute(view, raw, q, clause_end_hard, later)
             if attribute:
                 d = _Draft(
@@ -805,7 +830,10 @@ class Extractor:
                         # 本科高校、高职院校、技师学院均实现21个地级以上市全覆盖
                         distribute = [p + "实现" + noun for p in parts]
             task_verb = verb if verb in self.task_verb_set else None
-            counted = bool(noun) and q.unit_kind in ("count", "length", "area") and not re.search(r"\d", noun)
+            # (digits of a name are no figure: 进入中国企业500强)
+            counted = (
+                bool(noun) and q.unit_kind in ("count", "length", "area") and not re.search(r"\d", self._no_names(noun))
+            )
             if of_thing and noun and not counted and rule == "figure.subject":
                 # 用足用好国家下达的90亿元消费品以旧换新资金: the figure is the thing after it
                 phrase_clean = noun
@@ -981,6 +1009,12 @@ class Extractor:
                     # 累计推出259项制度创新成果，其中56项为全国首创
                     phrase_clean = base + "中" + (phrase_clean or noun)
                     within = (base + "中", "")
+                    if (
+                        measure == "level"
+                        and prev.measure in ("increase", "cumulative")
+                        and q.unit_kind == prev.q.unit_kind
+                    ):
+                        measure = prev.measure  # 新登记147万户、其中企业57.3万家: new ones too
             if (
                 within is None
                 and rule == "figure.subject"

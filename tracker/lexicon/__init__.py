@@ -156,6 +156,8 @@ class Cues(Strict):
     clause_openers: list[str] = []
     scope_openers: list[str] = []
     measure_after: list[MeasureCue] = []
+    part_year_words: list[str] = []
+    digit_name_after: list[str] = []
     opening_periods: list[PeriodCue] = []
     figureless_goals: bool = False
     relational: list[RelationalCue] = []
