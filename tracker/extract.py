@@ -773,11 +773,18 @@ class Extractor:
                 measure = "cumulative"  # 近五年累计投入资金2562亿元
             if (m_years := _LEAD_YEARS.search(lead_words)) and measure in ("cumulative", "increase"):
                 years = int(m_years[1]) if m_years[1].isdigit() else int(cn2an.cn2an(m_years[1], "smart"))
-            if measure == "level" and (
-                phrase_clean.startswith(self.adding_starts)
-                or (phrase_clean.startswith("新") and phrase_clean[1:].startswith(tuple(self.adding_verbs)))
-            ):
-                measure = "increase"  # 新增…, 新培育…, 新创建全国文明城市13个
+            rate = "均" in phrase_clean or phrase_clean.endswith(("率", "比重", "占比", "比例"))
+            if measure == "level" and not rate:
+                if (
+                    phrase_clean.startswith(self.adding_starts)
+                    or (phrase_clean.startswith("新") and phrase_clean[1:].startswith(tuple(self.adding_verbs)))
+                    or ("新增" in phrase_clean[2:] and self.v.resolve(phrase_clean).id is None)
+                ):
+                    # 新增…, 新培育…, 新创建全国文明城市13个, 中关村科技园新增入驻企业132家
+                    # (新改扩建投用产业项目亩均税收15万元: a rate of new things is a level)
+                    measure = "increase"
+                if "累计" in phrase_clean:
+                    measure = "cumulative"  # 城镇累计新增就业超700万人
             rule = "figure.subject"
             within: tuple[str, str] | None = None
             distribute: list[str] | None = None
@@ -1131,12 +1138,8 @@ class Extractor:
                             else Period(start=period.start, end=period.start + d.years - 1)
                         )
                     for phrase in d.distribute or [d.phrase]:
-                        if (
-                            d.per_year
-                            and per.end > per.start
-                            and "每年" not in phrase
-                            and self.v.resolve(phrase).id is None
-                        ):
+                        if d.per_year and per.end > per.start and "每年" not in phrase:
+                            # (城镇新增就业每年超过90万人: not the lexicon's one-year figure either)
                             # 今后五年每年实施20项: each year's figure, not the five years' total
                             phrase = "每年" + phrase
                         st = self._statement(doc, d, phrase, kind, per, sec, seen)
