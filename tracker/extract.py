@@ -777,7 +777,10 @@ class Extractor:
             if measure == "level" and not rate:
                 if (
                     phrase_clean.startswith(self.adding_starts)
-                    or (phrase_clean.startswith("新") and phrase_clean[1:].startswith(tuple(self.adding_verbs)))
+                    or (
+                        phrase_clean.startswith("新")
+                        and phrase_clean[1:].startswith((*self.adding_verbs, *self.task_verbs_t))
+                    )
                     or ("新增" in phrase_clean[2:] and self.v.resolve(phrase_clean).id is None)
                 ):
                     # 新增…, 新培育…, 新创建全国文明城市13个, 中关村科技园新增入驻企业132家
@@ -1277,6 +1280,8 @@ class Extractor:
             return None
         if q.unit_kind == "duration" and ind.id is None:
             return None
+        if kind == "goal" and phrase.startswith(tuple(self.lex.cues.state_verbs)):
+            return None  # 拥有8个万亿元级产业集群: what there is, not what is planned
         measure = d.measure
         if q.unit == "百分点" and measure in ("level", "growth"):
             measure = "increase"

@@ -158,6 +158,7 @@ class Cues(Strict):
     measure_after: list[MeasureCue] = []
     part_year_words: list[str] = []
     digit_name_after: list[str] = []
+    state_verbs: list[str] = []
     opening_periods: list[PeriodCue] = []
     figureless_goals: bool = False
     relational: list[RelationalCue] = []
