@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 import cn2an
 
@@ -228,6 +229,13 @@ class Extractor:
         self.attribute_predicates = sorted(set(cues.attribute_predicates) | set(cues.task_verbs), key=len, reverse=True)
         self.clause_openers = tuple(cues.clause_openers)
         self.task_verbs_t = tuple(self.task_verbs)
+        self.lead_verbs_t = tuple(cues.lead_verbs)
+        self.scope_openers = tuple(cues.scope_openers)
+        self.state_verbs = tuple(cues.state_verbs)
+        self.rate_marks = tuple(cues.rate_marks)
+        self.rate_heads = tuple(cues.rate_heads)
+        # 新 in front of any of these makes a count one of new things (新创建, 新布局, 新登记)
+        self.after_new = (*self.adding_verbs, *self.task_verbs_t)
         names = "|".join(map(re.escape, cues.digit_name_after))
         self.digit_names = re.compile(rf"\d+(?:{names})") if names else None
         self.measure_after = sorted(cues.measure_after, key=lambda c: len(c.text), reverse=True)
@@ -507,7 +515,7 @@ class Extractor:
             and not re.search(r"\d", rest)
             and not _MAY_HOLD_FIGURE.search(rest)
             and not rest.startswith(self.task_verbs_t)
-            and not rest.startswith(tuple(self.lex.cues.lead_verbs))
+            and not rest.startswith(self.lead_verbs_t)
             and not rest.startswith(self.cue_texts)
             and not first.startswith(self.noun_stops)
         )
@@ -760,27 +768,23 @@ class Extractor:
                 if cue:
                     phrase, measure = phrase[: -len(cue)], "growth"
             phrase_clean = _strip_prefixes(phrase, self.strip_prefix)
+            lead_words = phrase[: len(phrase) - len(phrase_clean)]  # the prefixes stripped
             span_of_years = _SPAN_OF_YEARS.search(phrase_clean)
             years: int | None = None
             if span_of_years and measure in ("growth", "decline", "increase"):
                 # 累计完成3.7万亿元，5年增长18.7%; 居民人均可支配收入五年增长30.8%
-                n = span_of_years.group()[:-1]
-                years = int(n) if n.isdigit() else int(cn2an.cn2an(n, "smart"))
+                years = _count_of(span_of_years.group()[:-1])
                 phrase_clean = phrase_clean[: span_of_years.start()]
                 measure = {"growth": "cumulative_growth", "decline": "cumulative_decline"}.get(measure, measure)
-            lead_words = phrase[: len(phrase) - len(phrase_clean)]
             if measure == "level" and "累计" in lead_words:
                 measure = "cumulative"  # 近五年累计投入资金2562亿元
             if (m_years := _LEAD_YEARS.search(lead_words)) and measure in ("cumulative", "increase"):
-                years = int(m_years[1]) if m_years[1].isdigit() else int(cn2an.cn2an(m_years[1], "smart"))
-            rate = "均" in phrase_clean or phrase_clean.endswith(("率", "比重", "占比", "比例"))
+                years = _count_of(m_years[1])
+            rate = any(w in phrase_clean for w in self.rate_marks) or phrase_clean.endswith(self.rate_heads)
             if measure == "level" and not rate:
                 if (
                     phrase_clean.startswith(self.adding_starts)
-                    or (
-                        phrase_clean.startswith("新")
-                        and phrase_clean[1:].startswith((*self.adding_verbs, *self.task_verbs_t))
-                    )
+                    or (phrase_clean.startswith("新") and phrase_clean[1:].startswith(self.after_new))
                     or ("新增" in phrase_clean[2:] and self.v.resolve(phrase_clean).id is None)
                 ):
                     # 新增…, 新培育…, 新创建全国文明城市13个, 中关村科技园新增入驻企业132家
@@ -866,7 +870,7 @@ class Extractor:
                 elif task_verb:
                     # 为退役军人提供5万个就业岗位: the figure counts the thing after it; 示范区完成600
                     # 平方公里设施智能化部署: a size keeps the subject
-                    scoped = lead.startswith(tuple(self.lex.cues.scope_openers)) and len(lead) >= 3
+                    scoped = lead.startswith(self.scope_openers) and len(lead) >= 3
                     if q.unit_kind == "count" and not scoped:
                         phrase_clean = task_verb + noun
                     else:
@@ -1162,67 +1166,27 @@ class Extractor:
         def free(a: int, b: int) -> bool:
             return all(b <= x or a >= y for x, y in taken)
 
+        def add(m: re.Match[str], ind: IndicatorRef, **kw: Any) -> None:
+            taken.append((m.start(), m.end()))
+            out.append(self._bare(doc, s_start + m.start(), s_start + m.end(), ind, period, sec, seen, **kw))
+
         for rx, measure, cmp in self.relational:
             for m in rx.finditer(sent):
                 subj = self.v.resolve(_strip_prefixes(m["subject"], self.strip_prefix))
                 ref = self.v.resolve(m["reference"])
                 if subj.id is None or ref.id is None or subj.id == ref.id or not free(m.start(), m.end()):
                     continue
-                taken.append((m.start(), m.end()))
-                out.append(
-                    self._bare(
-                        doc,
-                        s_start + m.start(),
-                        s_start + m.end(),
-                        subj,
-                        period,
-                        sec,
-                        seen,
-                        rule="relational",
-                        measure=measure,
-                        relation=ref.key,
-                        comparator=cmp,
-                    )
-                )
+                add(m, subj, rule="relational", measure=measure, relation=ref.key, comparator=cmp)
         for rx in self.zero:
             for m in rx.finditer(sent):
-                if not free(m.start(), m.end()):
-                    continue
-                ind = self.v.resolve(m["subject"] + m["what"])
-                taken.append((m.start(), m.end()))
-                out.append(
-                    self._bare(
-                        doc,
-                        s_start + m.start(),
-                        s_start + m.end(),
-                        ind,
-                        period,
-                        sec,
-                        seen,
-                        rule="figure.zero",
-                        measure="level",
-                        value=Decimal(0),
-                    )
-                )
+                if free(m.start(), m.end()):
+                    ind = self.v.resolve(m["subject"] + m["what"])
+                    add(m, ind, rule="figure.zero", measure="level", value=Decimal(0))
         for rx in self.qualitative:
             for m in rx.finditer(sent):
-                if not free(m.start(), m.end()):
-                    continue
-                ind = self.v.resolve(_strip_prefixes(m["subject"], self.strip_prefix))
-                taken.append((m.start(), m.end()))
-                out.append(
-                    self._bare(
-                        doc,
-                        s_start + m.start(),
-                        s_start + m.end(),
-                        ind,
-                        period,
-                        sec,
-                        seen,
-                        rule="qualitative",
-                        measure="level",
-                    )
-                )
+                if free(m.start(), m.end()):
+                    ind = self.v.resolve(_strip_prefixes(m["subject"], self.strip_prefix))
+                    add(m, ind, rule="qualitative", measure="level")
         return out
 
     def _bare(
@@ -1280,7 +1244,7 @@ class Extractor:
             return None
         if q.unit_kind == "duration" and ind.id is None:
             return None
-        if kind == "goal" and phrase.startswith(tuple(self.lex.cues.state_verbs)):
+        if kind == "goal" and phrase.startswith(self.state_verbs):
             return None  # 拥有8个万亿元级产业集群: what there is, not what is planned
         measure = d.measure
         if q.unit == "百分点" and measure in ("level", "growth"):
@@ -1329,6 +1293,11 @@ class Extractor:
             region=doc.region.name,
             report_year=doc.year,
         )
+
+
+def _count_of(n: str) -> int:
+    """A small count written in digits or Chinese numerals (5, 五, 两)."""
+    return int(n) if n.isdigit() else int(cn2an.cn2an(n, "smart"))
 
 
 def _last_list_sep(raw: str) -> int:

@@ -159,6 +159,8 @@ class Cues(Strict):
     part_year_words: list[str] = []
     digit_name_after: list[str] = []
     state_verbs: list[str] = []
+    rate_marks: list[str] = []
+    rate_heads: list[str] = []
     opening_periods: list[PeriodCue] = []
     figureless_goals: bool = False
     relational: list[RelationalCue] = []
