@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [ROOT / "reports", ROOT.parent.parent / "shared" / "corpus", Path("/work/shared/corpus")]
+SOURCES = [ROOT / "reports", ROOT / "reports" / "corpus"]
 
 # (file stem prefix, full name, aliases) of the regions of the real reports
 BASE_REGIONS = {
@@ -109,7 +109,7 @@ def plan(n: int, seed: int = 8) -> list[tuple[str, Base, str, int, int]]:
     """(file name, base, invented stem, year, per-file seed) for ``n`` reports."""
     fams = load_bases()
     if not fams:
-        raise SystemExit("no base reports found (reports/ and ../shared/corpus)")
+        raise SystemExit("no base reports found (reports/ and reports/corpus/)")
     order = sorted(fams)
     rng = random.Random(seed)
     n_regions = -(-n // YEARS_PER_REGION)

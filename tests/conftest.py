@@ -6,11 +6,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "reports"
-# shared/ sits beside the clone (CI, /work/main) or beside the worktrees' folder (/work/wt/issue-N)
-SHARED = next(
-    (p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()), ROOT.parent / "shared"
-)
-CORPUS = SHARED / "corpus"
+# the three sample reports (the gold in the README's score command covers these)
+SAMPLE = sorted(REPORTS.glob("*.txt"))
+# the twenty development reports (ten regions, 2025 and 2026), bundled with the project
+CORPUS = REPORTS / "corpus"
 
 
 @pytest.fixture

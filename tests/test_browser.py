@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLE
 from tests.test_site import RD_EVIDENCE, RD_GOAL, build, injected_report
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -76,9 +76,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.conftest import REPORTS
 
-    _, folder = build(REPORTS, tmp_path_factory.mktemp("browser"))
+    _, folder = build(SAMPLE, tmp_path_factory.mktemp("browser"))
     return folder
 
 
@@ -265,7 +264,7 @@ def test_scorecard_screenshot_and_print(browser: Any, site: Path) -> None:
 
 
 def test_an_injected_report_runs_no_script_in_the_browser(browser: Any, tmp_path: Path) -> None:
-    _, folder = build(injected_report(tmp_path / "reports"), tmp_path)
+    _, folder = build([injected_report(tmp_path / "reports")], tmp_path)
     w = Watch(browser)
     for path in [*sorted((folder / "report").glob("*.html")), *sorted((folder / "source").glob("*.html"))]:
         page = w.open(path)

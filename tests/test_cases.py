@@ -1,7 +1,7 @@
 """Real sentences -> expected statements, as data (``tests/cases/*.yaml``).
 
 Each case is one sentence (or clause) cut from a report in ``reports/`` or
-``../shared/corpus``, with the section context it was read in (role, report year,
+``reports/corpus``, with the section context it was read in (role, report year,
 the section's period) and the statements the extractor must produce, in order
 (``expect: []`` when the sentence holds no goal or outcome). A case with
 ``xfail: reason`` is a known failure: it must keep failing (strict) until fixed.

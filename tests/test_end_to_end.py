@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPORTS
+from tests.conftest import REPORTS, SAMPLE
 
 
 def tracker(*args: str) -> subprocess.CompletedProcess[str]:
@@ -20,7 +20,7 @@ def tracker(*args: str) -> subprocess.CompletedProcess[str]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict]:
     tmp = tmp_path_factory.mktemp("e2e")
     db = f"sqlite:///{tmp / 'db.sqlite'}"
-    p = tracker("run", str(REPORTS), "--db", db, "--out", str(tmp / "site"))
+    p = tracker("run", *map(str, SAMPLE), "--db", db, "--out", str(tmp / "site"))
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == str((tmp / "site" / "index.html").resolve())
     p = tracker("export", "--db", db, "--format", "json", "--output", str(tmp / "export.json"))
@@ -87,7 +87,7 @@ def test_scorecard_shows_the_rd_goal_met_with_its_evidence(built: tuple[Path, st
 
 def test_rerun_adds_nothing(built: tuple[Path, str, dict]) -> None:
     tmp, db, ex = built
-    p = tracker("run", str(REPORTS), "--db", db, "--out", str(tmp / "site"))
+    p = tracker("run", *map(str, SAMPLE), "--db", db, "--out", str(tmp / "site"))
     assert p.returncode == 0, p.stderr
     assert "already in the database" in p.stderr
     p = tracker("export", "--db", db, "--format", "json", "--output", str(tmp / "again.json"))

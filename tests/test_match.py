@@ -100,13 +100,10 @@ def test_invariants_on_the_whole_corpus() -> None:
     from tracker.ingest import ingest_file
     from tracker.structure import structure
 
-    from .test_match_cases import FOLDERS
+    from .conftest import CORPUS
 
-    corpus = next((f for f in FOLDERS[1:] if Path(f).is_dir()), None)
-    if corpus is None:
-        pytest.skip("the shared corpus is not on hand")
     sts: list[Statement] = []
-    for path in sorted(Path(corpus).glob("*.txt")):
+    for path in sorted(CORPUS.glob("*.txt")):
         doc = ingest_file(path)
         sts.extend(extract(doc, structure(doc)))
     by_key = {s.key: s for s in sts}

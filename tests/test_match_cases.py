@@ -24,8 +24,7 @@ from tracker.models import IndicatorRef, Period, Span, Statement
 
 from .conftest import CORPUS, REPORTS, ROOT
 
-# the shared corpus sits next to the checkout (../shared), or two levels up in a worktree
-FOLDERS = [REPORTS, CORPUS, ROOT.parent.parent / "shared" / "corpus"]
+FOLDERS = [REPORTS, CORPUS]
 
 CASES_DIR = ROOT / "tests" / "cases" / "matching"
 SOURCES: dict[str, str] = yaml.safe_load((CASES_DIR / "sources.yaml").read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from tests.conftest import REPORTS
+from tests.conftest import SAMPLE
 from tests.databases import database, pg_base_url
 from tracker import store
 from tracker.db import Base, open_db
@@ -32,7 +32,7 @@ def test_migrations_run_on_postgresql(pg: str) -> None:
 def test_pipeline_stores_reports_on_postgresql(pg: str) -> None:
     """Every column fits PostgreSQL's length limits (SQLite does not check them)."""
     engine = open_db(pg)
-    res = ingest_paths(engine, [REPORTS])
+    res = ingest_paths(engine, SAMPLE)
     assert not res.failed and len(res.added) == 3
     assert match_all(engine) > 0
     rows = store.statements(engine)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, REPORTS, ROOT
+from tests.conftest import CORPUS, REPORTS
 from tracker import pipeline, site, store
 from tracker.db import open_db
 from tracker.export import build_export, goals_csv, write_export, write_goals_csv
@@ -18,9 +18,7 @@ from tracker.match import judge
 
 
 def _inputs(tmp: Path) -> Path:
-    corpus = next((c for c in (CORPUS, ROOT.parent.parent / "shared" / "corpus") if c.is_dir()), None)
-    if corpus is None:
-        pytest.skip("the shared corpus is not available")
+    corpus = CORPUS
     inp = tmp / "in"
     inp.mkdir()
     for p in [*REPORTS.glob("*.txt"), *corpus.glob("hubei-*.txt"), *corpus.glob("anhui-*.txt")]:

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from sqlalchemy import Engine
 
-from tests.conftest import REPORTS
+from tests.conftest import REPORTS, SAMPLE
 from tracker.db import open_db
 from tracker.paths import templates_dir
 from tracker.pipeline import ingest_paths, match_all
@@ -24,9 +24,9 @@ ASSETS = {
 }
 
 
-def build(reports: Path, tmp: Path) -> tuple[Engine, Path]:
+def build(reports: list[Path], tmp: Path) -> tuple[Engine, Path]:
     engine = open_db(f"sqlite:///{tmp / 'db.sqlite'}")
-    res = ingest_paths(engine, [reports])
+    res = ingest_paths(engine, reports)
     assert not res.failed, res.failed
     match_all(engine)
     index = render_site(engine, tmp / "site")
@@ -35,7 +35,7 @@ def build(reports: Path, tmp: Path) -> tuple[Engine, Path]:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, Path]:
-    engine, site = build(REPORTS, tmp_path_factory.mktemp("site"))
+    engine, site = build(SAMPLE, tmp_path_factory.mktemp("site"))
     return build_site(engine), site
 
 
@@ -209,7 +209,7 @@ def test_the_scorecard_html_reads_without_javascript(sample: tuple[Site, Path]) 
 
 
 def test_render_keeps_the_previous_site_when_it_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    engine, site = build(REPORTS, tmp_path)
+    engine, site = build(SAMPLE, tmp_path)
     before = sorted(p.relative_to(site) for p in site.rglob("*"))
 
     def boom(*a: object, **k: object) -> None:
@@ -245,7 +245,7 @@ def injected_report(folder: Path) -> Path:
 
 
 def test_html_in_a_report_cannot_inject_into_the_site(tmp_path: Path) -> None:
-    engine, site = build(injected_report(tmp_path / "reports"), tmp_path)
+    engine, site = build([injected_report(tmp_path / "reports")], tmp_path)
     ctx = build_site(engine)
     # the pipeline read the tampered text: the injected line is in a goal's quote and indicator
     card = next(c for c in ctx.scorecards if c.source == "shanghai-2018.txt")

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPORTS
+from tests.conftest import SAMPLE
 from tracker.db import open_db
 from tracker.pipeline import ingest_paths, match_all
 from tracker.site import Site, build_site
@@ -30,7 +30,7 @@ HOW = "if the change is intended: TRACKER_UPDATE_SNAPSHOTS=1 .venv/bin/pytest te
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     engine = open_db(f"sqlite:///{tmp_path_factory.mktemp('snap') / 'db.sqlite'}")
-    res = ingest_paths(engine, [REPORTS])
+    res = ingest_paths(engine, SAMPLE)
     assert not res.failed, res.failed
     match_all(engine)
     return build_site(engine)

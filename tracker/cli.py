@@ -23,7 +23,8 @@ from tracker.pipeline import match_all
 from tracker.pipeline import run as run_pipeline
 from tracker.site import render_site
 
-err = Console(stderr=True, highlight=False)
+# plain text is never wrapped: a message is one line whatever the terminal width (or none)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 DEFAULT_OUT = "site"
 DB_HELP = (
     f"Database URL (SQLAlchemy), e.g. sqlite:///tracker.db or postgresql+psycopg://… [default: sqlite:///{DEFAULT_DB}]"

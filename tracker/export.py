@@ -1,4 +1,4 @@
-"""Export: the database -> ``tracker.export/1`` JSON (see ../shared/spec/export.md) and a goals CSV."""
+"""Export: the database -> ``tracker.export/1`` JSON (see docs/export.md) and a goals CSV."""
 
 from __future__ import annotations
 

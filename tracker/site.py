@@ -207,8 +207,12 @@ class RegionGroup(Ctx):
     indicators: list[IndicatorLink]
 
 
+START_HERE = 3  # scorecards suggested to a newcomer on the index
+
+
 class IndexPage(Page):
     regions: list[RegionGroup]
+    start: list[ReportLink]  # where a newcomer looks first: the reports with the most judged goals
     summary: Summary
     downloads: list[Link]
     filters: Filters
@@ -796,6 +800,8 @@ def _pages(batches: Iterable[_Data], tolerances: Tolerances | None) -> Iterator[
             )
         )
     total = summarize([r.status for r in all_rows], query="")
+    judged = [r for reps in links.values() for r in reps if r.summary.judged]
+    start = sorted(judged, key=lambda r: (-r.summary.judged, -r.summary.goals, r.title))[:START_HERE]
     yield (
         "index.html",
         "index.html",
@@ -803,6 +809,7 @@ def _pages(batches: Iterable[_Data], tolerances: Tolerances | None) -> Iterator[
             title="政府工作报告目标核对 · Government work report scorecards",
             root=".",
             regions=regions,
+            start=start,
             summary=total,
             downloads=[
                 Link(href="export.json", zh="全部数据（JSON）", en="everything (JSON, tracker.export/1)"),
