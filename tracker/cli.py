@@ -17,7 +17,7 @@ from tracker import review as review_mod
 from tracker import store
 from tracker.db import DEFAULT_DB, default_url, open_db
 from tracker.errors import TrackerError
-from tracker.export import goals_csv, write_atomic, write_export, write_goals_csv
+from tracker.export import goals_csv, output_file, write_atomic, write_export, write_goals_csv
 from tracker.lexicon import load_tolerances
 from tracker.pipeline import match_all
 from tracker.pipeline import run as run_pipeline
@@ -170,17 +170,17 @@ def run(
     "output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="File to write ('-' for standard output).",
+    help=(
+        "File to write ('-' for standard output). A file is replaced whole at the end (atomically); "
+        "a symbolic link keeps pointing at the new file; a device or FIFO (/dev/null) is written to."
+    ),
 )
 def export(db: str | None, fmt: str, output: Path) -> None:
     """Write everything in the database as JSON (tracker.export/1) or the goals as CSV."""
     engine = open_db(db)
     if str(output) != "-":  # streamed through a temporary file: memory does not grow with the database
-        output.parent.mkdir(parents=True, exist_ok=True)
-        tmp = output.with_name(f".{output.name}.tmp")
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
+        with output_file(output) as fh:
             (write_export if fmt == "json" else write_goals_csv)(engine, fh)
-        tmp.replace(output)
         err.print(f"wrote {output}", markup=False, highlight=False)
         return
     if fmt == "json":
@@ -385,7 +385,10 @@ def review_history(goal: str, db: str | None) -> None:
     "output",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="CSV file ('-' for standard output).",
+    help=(
+        "CSV file ('-' for standard output). A file is replaced whole at the end (atomically); "
+        "a symbolic link keeps pointing at the new file; a device or FIFO is written to."
+    ),
 )
 @click.option(
     "--status", "statuses", multiple=True, type=click.Choice(review_mod.STATUSES), help="Current status (repeatable)."

@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
 from tracker import review, store
+from tracker.errors import TrackerError
 from tracker.lexicon import Tolerances
 from tracker.match import Judge, target_text
 from tracker.models import Document, GoalStatus, Match, Statement
@@ -648,9 +652,46 @@ def csv_row(
     ]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def output_file(path: Path) -> Iterator[TextIO]:
+    """Open ``path`` to write text (UTF-8, ``newline=""``) without ever destroying what is there.
+
+    - a device, FIFO or socket (``/dev/null``, ``/dev/stdout``, a named pipe) is written through;
+    - a symbolic link is followed: its target is replaced atomically and the link kept;
+    - a file (new or existing) is written to a new temporary file beside it and renamed over it at
+      the end (keeping its permissions): a failure leaves the previous file whole, and no other file
+      is touched;
+    - a folder is refused.
+    """
+    real = Path(os.path.realpath(path))
+    if real.is_dir():
+        raise TrackerError(f"{path}: is a folder; pass --output with a file name")
+    if real.exists() and not real.is_file():
+        with real.open("w", encoding="utf-8", newline="") as fh:
+            yield fh
+        return
+    real.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(real.stat().st_mode) if real.exists() else 0o666 & ~_umask()
+    fd, name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+        tmp.chmod(mode)
+        tmp.replace(real)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def write_atomic(path: Path, data: str) -> None:
-    """Write ``data`` to ``path`` through a temporary file, so a failure never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(data, encoding="utf-8")
-    tmp.replace(path)
+    """Write ``data`` to ``path`` through a temporary file, so a failure never leaves half a file
+    (see ``output_file``: a device is written through, a symbolic link keeps pointing at the new file)."""
+    with output_file(path) as fh:
+        fh.write(data)
