@@ -421,7 +421,12 @@ def review_import(file: Path, by: str, dry_run: bool, db: str | None) -> None:
     for e in res.errors:
         err.print(f"[red]error:[/red] {e}", soft_wrap=True)
     if res.errors:
-        err.print(f"{len(res.errors)} problem(s) in {file}; nothing was imported", markup=False, highlight=False)
+        err.print(
+            f"{len(res.errors)} problem(s) in {file}; nothing was imported",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
         sys.exit(1)
     state = review_mod.load(engine)
     for d in res.decisions:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
 from tracker import review, store
+from tracker.csvcell import SafeWriter
 from tracker.errors import TrackerError
 from tracker.lexicon import Tolerances
 from tracker.match import Judge, target_text
@@ -435,7 +435,7 @@ def write_export_and_csv(engine: Engine, json_out: TextIO, csv_out: TextIO, *, b
     goal_rows = _GoalRows.load(engine, dict(docs))
     reviews = goal_rows.reviews
     csv_out.write("\ufeff")
-    w = csv.writer(csv_out)
+    w = SafeWriter(csv_out)
     w.writerow(CSV_COLUMNS)
     with (
         tempfile.TemporaryFile("w+", encoding="utf-8") as figureless,
@@ -563,7 +563,7 @@ def goals_csv(engine: Engine, *, rows: list[tuple[int, int, Statement]] | None =
         latest[st.region] = max(latest.get(st.region, 0), st.report_year)
     by_key = {st.key: (rid, doc_id, st) for rid, doc_id, st in rows}
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = SafeWriter(buf)
     w.writerow(CSV_COLUMNS)
     for rid, doc_id, st in rows:
         if st.kind == "goal":
@@ -606,7 +606,7 @@ def write_goals_csv(engine: Engine, out: TextIO, *, batch: int = 20000) -> None:
     """Stream the goals CSV to ``out`` (open it with ``newline=""``): the same text as ``goals_csv(engine)``."""
     goal_rows = _GoalRows.load(engine, dict(store.documents(engine)))
     out.write("\ufeff")
-    w = csv.writer(out)
+    w = SafeWriter(out)
     w.writerow(CSV_COLUMNS)
     for rows in store.statement_batches(engine, size=batch):
         for rid, doc_id, st in rows:

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
 from tracker import store
+from tracker.csvcell import SafeWriter, restore
 from tracker.errors import TrackerError
 from tracker.lexicon import Tolerances
 from tracker.match import Judge, fmt, target_text
@@ -540,13 +541,18 @@ UNLINK = "none"
 
 
 def export_csv(goals: list[ListedGoal]) -> str:
-    """The goals to review as CSV (UTF-8 with BOM for Excel); fill in new_verdict / new_outcome and note."""
+    """The goals to review as CSV (UTF-8 with BOM for Excel); fill in new_verdict / new_outcome and note.
+
+    Every row is one line (a line break in a cell is written as a space: an import refuses a row
+    that runs over several lines, the sign of an unbalanced quote); cells a spreadsheet would take
+    for a formula are neutralised (``tracker.csvcell``)."""
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = SafeWriter(buf)
     w.writerow(CSV_COLUMNS)
     for g in goals:
         w.writerow(
-            [
+            _one_line(v)
+            for v in [
                 g.id,
                 g.key,
                 g.region,
@@ -572,6 +578,62 @@ def export_csv(goals: list[ListedGoal]) -> str:
     return "\ufeff" + buf.getvalue()
 
 
+def _one_line(v: object) -> object:
+    return " ".join(v.splitlines()) if isinstance(v, str) else v
+
+
+def read_rows(path: Path, text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[str]]:
+    """(header, [(line, row)], problems) of a review sheet; a problem is ``FILE:LINE: what (what to do)``.
+
+    Strict: a row must be one line with as many fields as the header (a line break inside a
+    field is how an unbalanced quote swallows the rows below it); a malformed quote or a field
+    over the csv module's limit is a problem, and reading stops there. Cells are restored
+    (``tracker.csvcell.restore``) from what the export neutralised."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] = []
+    rows: list[tuple[int, dict[str, str]]] = []
+    problems: list[str] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "field limit" in str(exc):
+                problems.append(
+                    f"{path}:{start}: a field is longer than {csv.field_size_limit()} characters "
+                    "(shorten the note; keep the exported cells as they are)"
+                )
+            else:
+                problems.append(
+                    f'{path}:{start}: not valid CSV ({exc}): an unbalanced quote "? '
+                    "(fix the quotes of this row, or save the sheet again as CSV)"
+                )
+            break
+        if not rec:
+            continue  # a blank line
+        end = reader.line_num
+        if end > start:
+            problems.append(
+                f"{path}:{start}: the row runs on to line {end}: a line break inside a field, or an unbalanced "
+                'quote " swallowing the rows below (keep every row on one line; fix the quotes)'
+            )
+            continue
+        if not header:
+            header = [restore(c).strip() for c in rec]
+            continue
+        if len(rec) != len(header):
+            kind = "short" if len(rec) < len(header) else "long"
+            problems.append(
+                f"{path}:{start}: a {kind} row: {len(rec)} field(s), the header has {len(header)} "
+                "(a comma missing or too many, or a quote out of place; keep the exported columns)"
+            )
+            continue
+        rows.append((start, dict(zip(header, (restore(c) for c in rec), strict=True))))
+    return header, rows, problems
+
+
 @dataclass
 class ImportResult:
     decisions: list[Decision]
@@ -594,17 +656,18 @@ def plan_import(state: State, path: Path, by: str) -> ImportResult:
     """Validate a reviewed CSV; every problem is one line ``FILE:LINE: problem (what to do)``."""
     if not by.strip():
         raise TrackerError("every decision names its reviewer: pass --by NAME")
-    reader = csv.DictReader(io.StringIO(_read_csv(path)))
-    missing = [c for c in ("goal_id", "goal_key", "review_version", *EDITABLE) if c not in (reader.fieldnames or [])]
+    header, records, problems = read_rows(path, _read_csv(path))
+    if problems and not header:
+        raise TrackerError(problems[0])
+    missing = [c for c in ("goal_id", "goal_key", "review_version", *EDITABLE) if c not in header]
     if missing:
         raise TrackerError(
             f"{path}: missing column(s) {', '.join(missing)} (start from `tracker review export`, keep its header)"
         )
-    res = ImportResult(decisions=[], errors=[], rows=0, unchanged=0)
+    res = ImportResult(decisions=[], errors=problems, rows=0, unchanged=0)
     seen: dict[str, int] = {}
-    for rec in reader:
+    for line, rec in records:
         res.rows += 1
-        line = reader.line_num
         where = f"{path}:{line}"
         verdict = (rec.get("new_verdict") or "").strip()
         outcome = (rec.get("new_outcome") or "").strip()
