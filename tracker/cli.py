@@ -274,9 +274,7 @@ def review() -> None:
 
 
 def _echo_decision(state: review_mod.State, d: store.Decision) -> None:
-    click.echo(
-        f"{state.sid(d.goal_key)}: {review_mod.describe(state, d)} (version {d.version}, by {d.reviewer}: {d.note})"
-    )
+    click.echo(review_mod.confirmation(state, d))
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -432,7 +430,7 @@ def review_import(file: Path, by: str, dry_run: bool, db: str | None) -> None:
     for d in res.decisions:
         click.echo(
             ("would record " if dry_run else "")
-            + f"{state.sid(d.goal_key)}: {review_mod.describe(state, d)} | {d.note}"
+            + f"{state.sid(d.goal_key)} “{review_mod.short(d.goal_quote, 40)}”: {review_mod.describe(state, d)} | {d.note}"
         )
     verb = "would be recorded (dry run)" if dry_run else "recorded"
     err.print(

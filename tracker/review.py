@@ -99,7 +99,7 @@ class Reviewed:
     def notes(self) -> list[str]:
         """One line per review that could not be applied (goal or linked outcome gone)."""
         out = [
-            f"review of goal {o.goal_key} ({o.last.goal_region} {o.last.goal_year}: {_short(o.last.goal_quote)}) "
+            f"review of goal {o.goal_key} ({o.last.goal_region} {o.last.goal_year}: {short(o.last.goal_quote)}) "
             f"by {o.last.reviewer}: the goal is no longer extracted; the review is kept "
             "(see `tracker review list --orphans`)"
             for o in self.orphans
@@ -113,7 +113,7 @@ class Reviewed:
         return out
 
 
-def _short(text: str, n: int = 30) -> str:
+def short(text: str, n: int = 30) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
@@ -318,6 +318,16 @@ def resolve(state: State, ref: str, kind: str) -> Row:
         row = next((r for r in state.rows if r[0] == rid), None)
     else:
         row = state.by_key.get(ref)
+    if (
+        row is None
+        and ref[:1] in ("s", "S")
+        and ref[1:].isdigit()
+        and int(ref[1:]) <= max((r[0] for r in state.rows), default=0)
+    ):
+        raise TrackerError(
+            f"{ref}: no statement has this id now (ids of a report replaced or read again since you listed it "
+            "are not reused; list the goals again with `tracker review list`, or pass the statement key)"
+        )
     if row is None:
         raise TrackerError(
             f"{ref}: no such statement in the database (use an id such as s123 from `tracker review list` or the export, or a statement key)"
@@ -736,6 +746,14 @@ def import_csv(engine: Engine, path: Path, *, by: str, dry_run: bool = False) ->
             "(export again and redo the rows)"
         ) from exc
     return res
+
+
+def confirmation(state: State, d: Decision) -> str:
+    """The line confirming a recorded decision: the goal's id and (shortened) quote, what changed, who and why."""
+    return (
+        f"{state.sid(d.goal_key)} “{short(d.goal_quote, 40)}”: {describe(state, d)} "
+        f"(version {d.version}, by {d.reviewer}: {d.note})"
+    )
 
 
 def describe(state: State, d: Decision) -> str:
