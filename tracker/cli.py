@@ -88,7 +88,11 @@ def _progress(label: str) -> tuple[Progress | None, object]:
     default=DEFAULT_OUT,
     show_default=True,
     type=click.Path(path_type=Path),
-    help="Folder the scorecards are written to (replaced as a whole when the run succeeds).",
+    help=(
+        "Folder the scorecards are written to, replaced as a whole when the run succeeds. Only a new or empty "
+        "folder, or one tracker built (it holds .tracker-build.json), is replaced: a file, any other folder, or "
+        "a folder holding the database or a report is refused. A site folder is never read as reports."
+    ),
 )
 @click.option("--region", default=None, help="Region of the reports, when the text does not say (e.g. 上海市).")
 @click.option("--year", type=int, default=None, help="Year the reports were delivered, when the text does not say.")
@@ -191,7 +195,14 @@ def export(db: str | None, fmt: str, output: Path) -> None:
 
 @main.command()
 @click.option("--db", "db", default=None, help=DB_HELP)
-@click.option("--out", "out", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    default=DEFAULT_OUT,
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder the scorecards are written to (same rules as `tracker run --out`).",
+)
 def render(db: str | None, out: Path) -> None:
     """Write the scorecards for what the database holds (no ingest, no matching)."""
     click.echo(str(render_site(open_db(db), out)))
