@@ -206,6 +206,8 @@ class Extractor:
         a look back over years right after (2025年是“十四五”收官之年。五年来，…) wins over the year."""
         cues = self.lex.sections.period_cues
         back = [c for c in [*cues, *self.lex.cues.opening_periods] if c.kind == "past_years" and c.text in opening]
+        if back and any(w in opening for w in self.lex.sections.single_year_words):
+            return None  # 本届政府依法履职的第一年: one year, the heading's (2023年工作回顾)
         ahead = [c for c in cues if c.kind == "next_years" and c.text in opening]
         if back and not ahead:
             n = back[0].years

@@ -178,6 +178,7 @@ class Sections(Strict):
     roles: dict[Literal["review", "plan", "government"], list[str]]
     period_cues: list[PeriodCue]
     plans: list[PlanPeriod]
+    single_year_words: list[str] = []
 
 
 class Related(Strict):
