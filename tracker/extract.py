@@ -183,6 +183,7 @@ class Extractor:
         self.after_new = (*self.adding_verbs, *self.task_verbs_t)
         names = "|".join(map(re.escape, cues.digit_name_after))
         self.digit_names = re.compile(rf"\d+(?:{names})") if names else None
+        self.word_measures = {w.text: w.measure for w in self.lex.units.word_figures if w.measure}
         self.measure_after = sorted(cues.measure_after, key=lambda c: len(c.text), reverse=True)
 
     # ------------------------------------------------------------ periods and kinds
@@ -653,7 +654,7 @@ class Extractor:
             measure = "increase"
         if q.unit_kind == "percent" and measure == "increase" and d.rule != "figure.task":
             measure = "growth"  # 标准提高84%: a rate of growth
-        if kind == "outcome" and period.end > period.start and measure in ("growth", "decline"):
+        if (kind == "outcome" or d.whole_period) and period.end > period.start and measure in ("growth", "decline"):
             # 这五年，…城乡低保标准分别提高48%: a change over the years, not a yearly rate
             measure = "cumulative_" + measure
         comparator = q.comparator

@@ -42,6 +42,7 @@ class Draft:
     within: tuple[str, str] | None = None  # 其中…: the words that make an item part of the whole
     list_verb: str | None = None  # 新增A 5家、B 3家: the verb the list opened with
     per_year: bool = False  # 每年实施20项: the figure is for each year of the period
+    whole_period: bool = False  # 翻番: a change over the whole period, however many years
     skip: bool = False
 
 
@@ -98,6 +99,7 @@ class Figure:
     listed: bool = False
     task_verb: str | None = None
     counted: bool = False
+    whole_period: bool = False
 
 
 def strip_suffixes(phrase: str, words: list[str]) -> tuple[str, set[str]]:

@@ -271,6 +271,45 @@ def part_year(ex: Extractor, s: Sentence, f: Figure) -> bool:
     return any(w in f.raw for w in ex.lex.cues.part_year_words)
 
 
+def policy_rate(ex: Extractor, s: Sentence, f: Figure) -> bool:
+    """企业所得税减按15%征收: the rate a policy applies (``policy_rate_before``/``_after``), no
+    figure of an indicator; nothing."""
+    if f.q.unit_kind != "percent":
+        return False
+    cues = ex.lex.cues
+    after = s.view[f.q.end : f.clause_end_hard]
+    return f.raw.rstrip().endswith(tuple(cues.policy_rate_before)) or after.startswith(tuple(cues.policy_rate_after))
+
+
+def threshold_qualifier(ex: Extractor, s: Sentence, f: Figure) -> bool:
+    """A bound inside a subject says which things are meant: 关停10万千瓦及以下燃煤机组 (an upper
+    bound and a noun); 年收益超10万元的村达到500个, 海拔1500米以上的学校 (a lower bound, 的 and a
+    noun); 营收1亿元以上企业增长12% (a ``threshold_words`` word in front); 新开工10亿元以上制造业项目
+    248个 (a noun the next figure counts). Nothing for the bound;
+    a figure a task verb or cue stands in front of (新增300万千瓦以上…) is no bound of a subject."""
+    q = f.q
+    if q.comparator not in (">=", ">", "<=", "<") or q.unit_kind in ("count", "percent", "points", None):
+        return False
+    after = s.view[q.end : f.clause_end_hard]
+    thing = after.removeprefix("的")
+    if not thing[:1] or not re.match(r"[\u4e00-\u9fff]", thing) or thing.startswith(ex.noun_stops):
+        return False
+    if thing.startswith(ex.cue_texts) or thing.startswith(ex.task_verbs_t):
+        return False
+    raw = f.raw.rstrip()
+    if q.comparator in ("<=", "<"):
+        return True
+    if f.later:
+        # 新开工10亿元以上制造业项目248个: the noun after the bound is what the next figure counts
+        between = s.view[q.end : f.later[0].before_start]
+        if len(between) <= 12 and re.fullmatch(r"[\u4e00-\u9fff]+", between) and not between.endswith(ex.cue_texts):
+            return True
+    words, _, verb = ex._measure(raw)
+    if verb is not None or words != raw:
+        return False  # 新增300万千瓦以上的装机: the figure of a task
+    return after.startswith("的") or raw.endswith(tuple(ex.lex.cues.threshold_words))
+
+
 def bound_of_counted(ex: Extractor, s: Sentence, f: Figure) -> bool:
     """191家工业企业营业收入超百亿元: the bound says which things were counted; nothing for 百亿元
     (82个项目开工过半 is a share of them and stays)."""
@@ -323,6 +362,32 @@ def measure_cue(ex: Extractor, s: Sentence, f: Figure) -> bool:
     if f.measure == "decline" and q.unit_kind == "points" and raw.rstrip().endswith("改善"):
         f.measure = "increase"
     return False
+
+
+def word_measure(ex: Extractor, s: Sentence, f: Figure) -> bool:
+    """全国重点实验室数量翻番; 实现算力总规模翻番: a figure written as a word with a measure of its
+    own (``word_figures``): a growth of 100% over the whole period (cumulative over years)."""
+    m = ex.word_measures.get(f.q.text.strip())
+    if m is not None and f.measure == "level":
+        f.measure = m
+        f.whole_period = True
+    return False
+
+
+def policy_package(ex: Extractor, s: Sentence, f: Figure) -> bool:
+    """出台支持民营经济发展36条政策措施; 相继出台43条、16条具体举措; 制定稳增长惠民生27条: the count
+    names a policy package (``package_units``, ``package_things``, ``package_verbs``); nothing."""
+    cues = ex.lex.cues
+    q, view = f.q, s.view
+    if q.unit not in cues.package_units:
+        return False
+    thing = f.noun
+    if not thing and f.later and view[q.end : f.later[0].before_start].strip() in LISTED:
+        thing = ex._noun_after(view, f.later[0], f.clause_end_hard)  # 43条、16条具体举措
+    if thing:
+        return any(w in thing[:16] for w in cues.package_things)
+    ends = not view[q.end : f.clause_end_hard].strip()
+    return ends and any(v in f.raw for v in cues.package_verbs)
 
 
 def thing_after(ex: Extractor, s: Sentence, f: Figure) -> bool:
@@ -758,6 +823,7 @@ def draft(ex: Extractor, s: Sentence, f: Figure) -> bool:
     )
     d.within = f.within
     d.list_verb = f.list_verb
+    d.whole_period = f.whole_period
     d.per_year = "每年" in s.view[f.clause_start : f.q.before_start] and not f.measure.startswith("avg_")
     if f.rule == "figure.distribute_each":
         d.group = s.group
@@ -787,10 +853,14 @@ FIGURE_RULES: tuple[Rule, ...] = (
     from_to,
     relative_gap,
     part_year,
+    policy_rate,
+    threshold_qualifier,
     bound_of_counted,
     attribute,
     measure_cue,
+    word_measure,
     thing_after,
+    policy_package,
     subject_words,
     span_of_years,
     new_things,
