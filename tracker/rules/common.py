@@ -21,6 +21,7 @@ MAX_PHRASE = 30
 # a span of years the subject opens with (近五年累计…, 五年来新增…)
 LEAD_YEARS = re.compile(r"(?:近|这|过去)?([一二三四五六七八九十两]|\d{1,2})年(?:来|间)?")
 LISTED = ("和", "、", "及", "与", "")
+LIST_SEP = re.compile(r"、(?![^（(]*[）)])")
 
 
 @dataclass

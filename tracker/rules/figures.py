@@ -18,6 +18,7 @@ from tracker.rules.common import (
     GLOSS_OPEN,
     HARD,
     LEAD_YEARS,
+    LIST_SEP,
     LISTED,
     MAX_PHRASE,
     SHORT_NOUN,
@@ -604,6 +605,32 @@ def counted(ex: Extractor, s: Sentence, f: Figure) -> bool:
     return False
 
 
+def paired_lists(ex: Extractor, s: Sentence, f: Figure) -> bool:
+    """17个区、2个县（市）、124个镇获评全国百强区、百强县、千强镇: as many counts before a shared
+    predicate (``shared_predicates``) as names after it pair by position (县（市）获评全国百强县 2)."""
+    if f.rule != "figure.counted" or f.q.unit_kind != "count" or not f.noun:
+        return False
+    view = s.view
+    tail_at = f.q.end
+    hits = [(i, w) for w in ex.lex.cues.shared_predicates if (i := view.find(w, tail_at, f.clause_end_hard)) >= 0]
+    if not hits:
+        return False
+    at, pred = min(hits)
+    counts = [q2 for q2 in s.qs if f.hard_start <= q2.start and q2.end <= at]
+    names = [n.strip() for n in LIST_SEP.split(view[at + len(pred) : f.clause_end_hard])]
+    if len(counts) < 2 or len(names) != len(counts) or f.q not in counts or not all(names):
+        return False
+    if any(re.search(r"\d", n) or len(n) > 8 for n in names):
+        return False
+    i = counts.index(f.q)
+    short = min(len(n) for n in names[1:])
+    lead = names[0][: len(names[0]) - short] if len(names[0]) > short else ""  # 全国 of 全国百强区
+    name = names[i] if i == 0 else lead + names[i]
+    own = f.noun.split(pred, 1)[0] if pred in f.noun else f.noun
+    f.phrase_clean = (own + pred + name)[:MAX_PHRASE]
+    return False
+
+
 def share_after(ex: Extractor, s: Sentence, f: Figure) -> bool:
     """完成涉及4万户的村庄改造: the figure measures the thing after 的 (涉及…村庄改造); 90%以上村庄
     达到干净整洁村标准: a share of the things named after it (share, figure.share_of)."""
@@ -714,6 +741,45 @@ def list_verb(ex: Extractor, s: Sentence, f: Figure) -> bool:
     return False
 
 
+def shared_qualifier(ex: Extractor, s: Sentence, f: Figure) -> bool:
+    """国家级绿色工厂达到268家、绿色矿山达到53家 -> 国家级绿色矿山; 建设省级市域产教联合体5个、行业产教
+    融合共同体7个 -> 建设省级行业产教融合共同体: a later list item without a level qualifier
+    (``shared_qualifiers``) takes the first one's when it names a parallel thing (a common word
+    before the head); not 新增…国家级…“小巨人”企业81家、上云企业2万家, nor a level of its own."""
+    prev = s.prev
+    if not (prev is not None and f.soft_split and f.rule == "figure.subject" and f.phrase_clean):
+        return False
+    quals = ex.lex.cues.shared_qualifiers
+    if prev.q.unit_kind != f.q.unit_kind or any(w in f.phrase_clean for w in ex.lex.cues.level_marks):
+        return False
+    verb = f.list_verb or ""
+    head = f.phrase_clean[len(verb) :] if verb and f.phrase_clean.startswith(verb) else f.phrase_clean
+    other = prev.phrase[len(verb) :] if verb and prev.phrase.startswith(verb) else prev.phrase
+    qual = next((w for w in quals if other.startswith(w)), None)
+    if qual is None or ex.v.resolve(head).id is not None:
+        return False
+    rest = other[len(qual) :]
+    if any(rest[i : i + 2] in head[:-2] for i in range(len(rest) - 1)):  # (not the head: 企业, 中心)
+        f.phrase_clean = f.phrase_clean[: len(f.phrase_clean) - len(head)] + qual + head
+    return False
+
+
+def scope_from_before(ex: Extractor, s: Sentence, f: Figure) -> bool:
+    """为退役军人提供5万个就业岗位，开展就业帮扶1万人 -> 为退役军人开展就业帮扶: a clause that opens with
+    a task verb serves the group the clause before was for (``scope_openers``)."""
+    prev = s.prev
+    if prev is None or f.same_clause_prev or not same_or_next(prev, f.hard_start):
+        return False
+    if f.rule not in ("figure.subject", "figure.task") or not f.phrase_clean.startswith(ex.task_verbs_t):
+        return False
+    if not f.raw.lstrip().startswith(f.phrase_clean[:2]) or not prev.phrase.startswith(ex.scope_openers):
+        return False
+    at = min((i for v in ex.task_verbs if (i := prev.phrase.find(v)) > 0), default=-1)
+    if at >= 3:
+        f.phrase_clean = prev.phrase[:at] + f.phrase_clean
+    return False
+
+
 def head_from_sentence(ex: Extractor, s: Sentence, f: Figure) -> bool:
     """推动新能源汽车产业提质扩量…，力争产量突破120万辆: a bare head (产量) completed from the lexicon
     alias whose front part the sentence names (新能源汽车产量)."""
@@ -806,6 +872,22 @@ def twin_head(ex: Extractor, s: Sentence, f: Figure) -> bool:
     return False
 
 
+def joined_item(ex: Extractor, s: Sentence, f: Figure) -> bool:
+    """新增类博物馆…家和29家类博物馆; 和314项改革任务: an item joined by 和/及 right after the figure
+    before starts after the joining word, its quote (29家类博物馆) and its name alike (a 和 that
+    opens a clause or follows a 、 is a word's own: 和美乡村覆盖率达73%)."""
+    at = f.clause_start
+    if at <= s.start or s.view[at - 1] in HARD or s.view[at - 1] == "、":
+        return False
+    word = next((w for w in ex.lex.cues.list_joiners if s.view.startswith(w, at)), None)
+    if word is None or at + len(word) > f.q.before_start:
+        return False
+    f.clause_start = at + len(word)
+    if f.phrase_clean.startswith(word):
+        f.phrase_clean = f.phrase_clean[len(word) :]
+    return False
+
+
 def draft(ex: Extractor, s: Sentence, f: Figure) -> bool:
     """The draft of the statement, as read (今后五年每年实施20项: each year's figure, per_year)."""
     if len(f.phrase_clean) > MAX_PHRASE:
@@ -871,12 +953,16 @@ FIGURE_RULES: tuple[Rule, ...] = (
     counted,
     share_after,
     no_subject,
+    paired_lists,
     head_of_prev,
     list_verb,
+    shared_qualifier,
+    scope_from_before,
     head_from_sentence,
     part_of_prev,
     within_task,
     twin_head,
+    joined_item,
     draft,
 )
 
