@@ -334,6 +334,9 @@ class Extractor:
             return part + rest
         if head:
             return part + head
+        if len(part) == 2 and len(rest) >= 3 and _CJK.match(part) and self.v.resolve(part).id is None:
+            # two-character modifiers side by side: 刑事、治安案件立案数 -> 刑事案件立案数
+            return part + rest
         return part
 
     def _task_object(self, clause: str) -> str:

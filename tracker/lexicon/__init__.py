@@ -159,6 +159,7 @@ class Cues(Strict):
     measure_after: list[MeasureCue] = []
     part_year_words: list[str] = []
     list_joiners: list[str] = []
+    one_in_then: list[str] = []
     shared_qualifiers: list[str] = []
     level_marks: list[str] = []
     package_units: list[str] = []

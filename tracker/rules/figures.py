@@ -142,7 +142,8 @@ def list_split(ex: Extractor, s: Sentence, f: Figure) -> bool:
     elif soft >= 0:
         tail_has_subject = bool(f.raw[soft + 1 :].strip())
         figure_before = any(f.region_start <= q2.start < f.region_start + soft for q2 in s.qs)
-        opens = f.raw[soft + 1 :].lstrip().startswith(ex.clause_openers)
+        tail = f.raw[soft + 1 :].lstrip()
+        opens = tail.startswith(ex.clause_openers) or tail.startswith(tuple(ex.total_heads))
         if not tail_has_subject or figure_before or opens:
             f.region_start = f.region_start + soft + 1
             f.raw = f.raw[soft + 1 :]
@@ -260,6 +261,17 @@ def from_to(ex: Extractor, s: Sentence, f: Figure) -> bool:
 
 
 # ------------------------------------------------------------ figures that are no statement
+
+
+def one_in_n(ex: Extractor, s: Sentence, f: Figure) -> bool:
+    """全国每出口4辆汽车就有1辆安徽造: a proportion (one in four); nothing for either figure."""
+    prev = s.prev
+    if prev is None or not f.same_clause_prev or not f.raw.rstrip().endswith(tuple(ex.lex.cues.one_in_then)):
+        return False
+    if "每" not in s.view[prev.clause_start : prev.q.before_start]:
+        return False
+    prev.skip = True
+    return True
 
 
 def relative_gap(ex: Extractor, s: Sentence, f: Figure) -> bool:
@@ -692,6 +704,20 @@ def no_subject(ex: Extractor, s: Sentence, f: Figure) -> bool:
 # ------------------------------------------------------------ subjects completed from the figure before
 
 
+def total_in_clause(ex: Extractor, s: Sentence, f: Figure) -> bool:
+    """5A级景区新增周村古商城、总数达到16家 -> 5A级景区总数: a total (``total_heads``) after a 、 is
+    the total of the subject the clause opened with, before its adding verb."""
+    if f.rule != "figure.subject" or f.phrase_clean not in ex.total_heads or f.same_clause_prev:
+        return False
+    before = s.view[f.hard_start : f.region_start].rstrip().removesuffix("、")
+    at = min((i for v in ex.adding_starts if (i := before.find(v)) > 0), default=-1)
+    subject = strip_prefixes(before[:at].strip(), ex.strip_prefix) if at > 0 else ""
+    if len(subject) >= 2 and not re.search(r"\d{2}", subject):
+        f.phrase_clean = subject + f.phrase_clean
+        f.clause_start = f.hard_start  # the quote keeps the subject
+    return False
+
+
 def head_of_prev(ex: Extractor, s: Sentence, f: Figure) -> bool:
     """粮食播种面积1.1亿亩、产量825亿斤以上: a bare head (产量) of the same thing as the figure before
     (粮食产量); 新结对国际友好城市4对、总数达110对: the total of the same things."""
@@ -933,6 +959,7 @@ FIGURE_RULES: tuple[Rule, ...] = (
     from_to_next,
     from_to_each,
     from_to,
+    one_in_n,
     relative_gap,
     part_year,
     policy_rate,
@@ -954,6 +981,7 @@ FIGURE_RULES: tuple[Rule, ...] = (
     share_after,
     no_subject,
     paired_lists,
+    total_in_clause,
     head_of_prev,
     list_verb,
     shared_qualifier,
