@@ -160,6 +160,7 @@ class Cues(Strict):
     part_year_words: list[str] = []
     list_joiners: list[str] = []
     one_in_then: list[str] = []
+    ranking_lists: list[str] = []
     shared_qualifiers: list[str] = []
     level_marks: list[str] = []
     package_units: list[str] = []

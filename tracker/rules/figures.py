@@ -274,6 +274,16 @@ def one_in_n(ex: Extractor, s: Sentence, f: Figure) -> bool:
     return True
 
 
+def ranking_list(ex: Extractor, s: Sentence, f: Figure) -> bool:
+    """2024中国民营企业500强和民营企业制造业500强、服务业100强、研发投入500家、发明专利500家等五张
+    榜单: items of a list of rankings named by numbers (``ranking_lists``); nothing."""
+    if ex.digit_names is None or not ex.digit_names.search(s.view[f.hard_start : f.q.before_start]):
+        return False
+    after = s.view[f.q.end : f.clause_end_hard]
+    at = after.find("等")
+    return at >= 0 and any(w in after[at : at + 8] for w in ex.lex.cues.ranking_lists)
+
+
 def relative_gap(ex: Extractor, s: Sentence, f: Figure) -> bool:
     """高于全国0.7个百分点: a gap to another region (``relative_regex``), not a level; nothing."""
     return any(r.search(f.raw) for r in ex.relative)
@@ -960,6 +970,7 @@ FIGURE_RULES: tuple[Rule, ...] = (
     from_to_each,
     from_to,
     one_in_n,
+    ranking_list,
     relative_gap,
     part_year,
     policy_rate,
