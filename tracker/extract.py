@@ -7,6 +7,10 @@ thing after the figure. A clause without a subject takes the previous figure's
 (达到8.5万元、增长6.6%); 都/均 give one statement per subject; 分别 pairs subjects and
 figures; 从A提高到B keeps A as the baseline of B. The kind comes from the section's
 role and the period, the period from the sentence, the paragraph or the section.
+
+How one figure is read is a table of small named rules, in order, in
+``tracker.rules.figures`` (``FIGURE_RULES``): each has a docstring with a real example
+sentence and what it yields, so the rule for a sentence is found by its example.
 """
 
 from __future__ import annotations
