@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import review as review_mod
 from tracker import store
-from tracker.db import DEFAULT_DB, default_url, open_db
+from tracker.db import DEFAULT_DB, database_error, default_url, masked, open_db
 from tracker.errors import TrackerError
 from tracker.export import goals_csv, write_atomic, write_export, write_goals_csv
 from tracker.lexicon import load_tolerances
-from tracker.pipeline import match_all
+from tracker.pipeline import match_all, publish
 from tracker.pipeline import run as run_pipeline
-from tracker.site import render_site
 
 err = Console(stderr=True, highlight=False)
 DEFAULT_OUT = "site"
@@ -30,16 +32,29 @@ DB_HELP = (
 )
 
 
+USER_ERROR = 2  # exit status of every error the user can act on (1 is left to crashes)
+
+
+def _fail(message: str) -> NoReturn:
+    """Print one line (password masked, no traceback) and exit with USER_ERROR."""
+    line = " ".join(masked(message).split())
+    err.print(f"[red]error:[/red] {escape(line)}", markup=True, soft_wrap=True)
+    sys.exit(USER_ERROR)
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except TrackerError as exc:
-            err.print(f"[red]error:[/red] {exc}", markup=True, soft_wrap=True)
-            sys.exit(1)
+            _fail(str(exc))
+        except SQLAlchemyError as exc:
+            _fail(str(database_error(exc)))
         except OSError as exc:
-            err.print(f"[red]error:[/red] {exc.filename or ''}: {exc.strerror}", markup=True, soft_wrap=True)
-            sys.exit(1)
+            where = f"{exc.filename}: " if exc.filename else ""
+            if exc.errno == errno.ENOSPC:
+                _fail(f"{where}no space left on the device; free some space and run again (nothing was half-written)")
+            _fail(f"{where}{exc.strerror or exc}")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -139,8 +154,10 @@ def run(
     else:
         for note in res.skipped:
             err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
+    for note in res.notes:
+        err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
     for msg in res.failed:
-        err.print(f"[red]error:[/red] {msg}", soft_wrap=True)
+        err.print(f"[red]error:[/red] {escape(msg)}", soft_wrap=True)
     for note in review_mod.orphan_notes(engine):
         err.print(f"warning: {note}", markup=False, highlight=False, soft_wrap=True)
     err.print(
@@ -194,7 +211,7 @@ def export(db: str | None, fmt: str, output: Path) -> None:
 @click.option("--out", "out", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path))
 def render(db: str | None, out: Path) -> None:
     """Write the scorecards for what the database holds (no ingest, no matching)."""
-    click.echo(str(render_site(open_db(db), out)))
+    click.echo(str(publish(open_db(db), out)))
 
 
 @main.command("match")
@@ -233,11 +250,14 @@ def inspect(file: Path, region: str | None, year: int | None) -> None:
     )
     for s in secs:
         click.echo(f"{'  ' * s.level}{s.heading[:40]}  [{s.role}, {s.period or '—'}]")
-    for st in extract(doc, secs):
+    notes: list[str] = []
+    for st in extract(doc, secs, notes=notes):
         click.echo(
             f"{st.kind:7} {st.period!s:9} {st.indicator.key[:24]:24} {st.measure:10} {st.comparator:5} "
             f"{st.value} {st.unit or ''}  {st.rule}  | {st.quote[:60]}"
         )
+    for note in notes:
+        err.print(f"note: {file}: {note}", markup=False, highlight=False, soft_wrap=True)
 
 
 @main.command()

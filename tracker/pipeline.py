@@ -11,6 +11,7 @@ Scale and failure rules:
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import multiprocessing
@@ -24,11 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DataError
 
 from tracker import store
 from tracker.errors import InputError, TrackerError
 from tracker.extract import extract
-from tracker.ingest import discover, ingest_text, read_text, sha256
+from tracker.ingest import discover, ingest_text, name_problem, read_text, sha256, shown_path
 from tracker.lexicon import Tolerances, lexicon
 from tracker.match import judge
 from tracker.models import Document, Match, Section, Statement
@@ -46,6 +48,7 @@ BUILD_FILE = ".tracker-build.json"  # fingerprint of what the site in ``out`` wa
 class RunResult:
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # notes: already in the database
+    notes: list[str] = field(default_factory=list)  # notes: parts of a stored report that were not read
     failed: list[str] = field(default_factory=list)  # one-line errors
     statements: int = 0
     matches: int = 0
@@ -53,23 +56,33 @@ class RunResult:
     rebuilt: bool = True  # False: nothing changed, the site in place was kept
 
 
-def parse(text: str, source: str, region: str | None, year: int | None, *, shown: str | None = None) -> Parsed | str:
+def parse(
+    text: str,
+    source: str,
+    region: str | None,
+    year: int | None,
+    *,
+    shown: str | None = None,
+    notes: list[str] | None = None,
+) -> Parsed | str:
     """Ingest, structure and extract one decoded report; a one-line error instead of raising.
 
     ``shown``: the file as the user gave it, named in the error (as ``ingest_file`` does).
+    ``notes``: receives what of the report could not be read (see ``extract``).
     """
     try:
         doc = ingest_text(text, source, region=region, year=year)
         secs = structure(doc)
-        return doc, secs, extract(doc, secs)
+        return doc, secs, extract(doc, secs, notes=notes)
     except InputError as exc:
         return str(InputError(shown or exc.path, exc.problem, exc.hint))
     except TrackerError as exc:
         return str(exc)
 
 
-# what a worker sends back for one file: ("skip", sha) | ("error", message) | ("ok", sha, rows, n statements)
-Outcome = tuple[str, str] | tuple[str, str, store.Prepared, int]
+# what a worker sends back for one file:
+# ("skip", sha) | ("error", message) | ("ok", sha, rows, n statements, notes)
+Outcome = tuple[str, str] | tuple[str, str, store.Prepared, int, list[str]]
 _KNOWN: frozenset[str] = frozenset()  # sha256 of the stored texts, set in each worker
 
 
@@ -81,6 +94,9 @@ def _init_worker(known: frozenset[str]) -> None:
 
 def read_and_parse(path: Path, region: str | None, year: int | None, known: frozenset[str]) -> Outcome:
     """Read and decode one file; unless its text is already stored, parse it into rows to insert."""
+    bad_name = name_problem(path)
+    if bad_name is not None:
+        return ("error", str(bad_name))
     try:
         text = read_text(path)
     except TrackerError as exc:
@@ -88,11 +104,12 @@ def read_and_parse(path: Path, region: str | None, year: int | None, known: froz
     digest = sha256(text)
     if digest in known:
         return ("skip", digest)
-    parsed = parse(text, path.name, region, year, shown=str(path))
+    notes: list[str] = []
+    parsed = parse(text, path.name, region, year, shown=shown_path(path), notes=notes)
     if isinstance(parsed, str):
         return ("error", parsed)
     doc, secs, sts = parsed
-    return ("ok", digest, store.prepare(doc, secs, sts), len(sts))
+    return ("ok", digest, store.prepare(doc, secs, sts), len(sts), notes)
 
 
 def _job(args: tuple[Path, str | None, int | None]) -> Outcome:
@@ -172,8 +189,8 @@ def ingest_paths(
         if kind == "skip" or digest in seen:
             res.skipped.append(f"{path}: already in the database, skipped")
             continue
-        assert len(outcome) == 4
-        rows, n_st = outcome[2], outcome[3]
+        assert len(outcome) == 5
+        rows, n_st, notes = outcome[2], outcome[3], outcome[4]
         seen.add(digest)
         try:
             other = store.document_for(engine, region=rows.region, year=rows.year)
@@ -186,8 +203,16 @@ def ingest_paths(
             store.save_prepared(engine, rows, replace_id=other[0] if other else None)
             res.added.append(str(path))
             res.statements += n_st
+            res.notes.extend(f"{shown_path(path)}: {n}" for n in notes)
         except TrackerError as exc:
             res.failed.append(str(exc))
+        except (DataError, ValueError, UnicodeError) as exc:
+            # what this one file holds cannot be stored (the transaction is rolled back): it fails alone
+            why = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+            res.failed.append(
+                f"{shown_path(path)}: cannot be stored in the database ({why[0] if why else type(exc).__name__}); "
+                "fix or remove the file"
+            )
     if progress:
         progress("", n, n)
     return res
@@ -301,8 +326,6 @@ def run(
 
     Only the regions whose reports changed since the site in ``out`` was built are matched again.
     """
-    from tracker.site import render_site
-
     res = ingest_paths(engine, paths, region=region, year=year, replace=replace, progress=progress, jobs=jobs)
     fp = fingerprint(engine, tolerances)
     built = read_build(out)
@@ -315,5 +338,22 @@ def run(
     fp = fingerprint(engine, tolerances)
     manifest = {"fingerprint": fp, "documents": sorted(store.document_regions(engine))}
     stamp = {BUILD_FILE: json.dumps(manifest, ensure_ascii=False)}
-    res.index = render_site(engine, out, tolerances=tolerances, extra_files=stamp)
+    res.index = publish(engine, out, tolerances=tolerances, extra_files=stamp)
     return res
+
+
+def publish(
+    engine: Engine, out: Path, *, tolerances: Tolerances | None = None, extra_files: dict[str, str] | None = None
+) -> Path:
+    """``render_site``, with a full disk said in one line (the previous site stays, the database is untouched)."""
+    from tracker.site import render_site
+
+    try:
+        return render_site(engine, out, tolerances=tolerances, extra_files=extra_files)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        raise TrackerError(
+            f"{out}: no space left on the device while writing the site; free some space and run again "
+            "(the database is saved, the previous site is kept)"
+        ) from exc
