@@ -22,7 +22,7 @@ from tracker.db import DEFAULT_DB, database_error, default_url, masked, open_db
 from tracker.errors import TrackerError
 from tracker.export import goals_csv, write_atomic, write_export, write_goals_csv
 from tracker.lexicon import load_tolerances
-from tracker.pipeline import match_all, publish
+from tracker.pipeline import Terminated, match_all, publish, terminable
 from tracker.pipeline import run as run_pipeline
 
 err = Console(stderr=True, highlight=False)
@@ -46,6 +46,15 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except Terminated as exc:
+            err.print(
+                "error: stopped by SIGTERM; each report is stored whole or not at all and the previous site is kept: "
+                "run again to finish",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+            sys.exit(exc.code)
         except TrackerError as exc:
             _fail(str(exc))
         except SQLAlchemyError as exc:
@@ -144,11 +153,12 @@ def run(
     engine = open_db(db)
     prog, cb = _progress("reading")
     kw = dict(region=region, year=year, replace=replace, tolerances=tolerances, jobs=jobs, progress=cb)
-    if prog:
-        with prog:
+    with terminable():
+        if prog:
+            with prog:
+                res = run_pipeline(engine, list(paths), out, **kw)  # type: ignore[arg-type]
+        else:
             res = run_pipeline(engine, list(paths), out, **kw)  # type: ignore[arg-type]
-    else:
-        res = run_pipeline(engine, list(paths), out, **kw)  # type: ignore[arg-type]
     if len(res.skipped) > 20:
         err.print(f"note: {len(res.skipped)} files already in the database, skipped", markup=False, highlight=False)
     else:
@@ -211,7 +221,9 @@ def export(db: str | None, fmt: str, output: Path) -> None:
 @click.option("--out", "out", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path))
 def render(db: str | None, out: Path) -> None:
     """Write the scorecards for what the database holds (no ingest, no matching)."""
-    click.echo(str(publish(open_db(db), out)))
+    engine = open_db(db)
+    with terminable():
+        click.echo(str(publish(engine, out)))
 
 
 @main.command("match")
