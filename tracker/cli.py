@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import review as review_mod
 from tracker import store
-from tracker.db import DEFAULT_DB, database_error, default_url, masked, open_db
+from tracker.db import DEFAULT_DB, database_error, default_url, exclusive, masked, open_db
 from tracker.errors import TrackerError
 from tracker.export import goals_csv, write_atomic, write_export, write_goals_csv
 from tracker.lexicon import load_tolerances
@@ -153,7 +153,7 @@ def run(
     engine = open_db(db)
     prog, cb = _progress("reading")
     kw = dict(region=region, year=year, replace=replace, tolerances=tolerances, jobs=jobs, progress=cb)
-    with terminable():
+    with exclusive(engine), terminable():
         if prog:
             with prog:
                 res = run_pipeline(engine, list(paths), out, **kw)  # type: ignore[arg-type]
@@ -222,7 +222,7 @@ def export(db: str | None, fmt: str, output: Path) -> None:
 def render(db: str | None, out: Path) -> None:
     """Write the scorecards for what the database holds (no ingest, no matching)."""
     engine = open_db(db)
-    with terminable():
+    with exclusive(engine), terminable():
         click.echo(str(publish(engine, out)))
 
 
@@ -237,7 +237,10 @@ def render(db: str | None, out: Path) -> None:
 )
 def match_cmd(db: str | None, config: Path | None) -> None:
     """Recompute every match and verdict from the stored statements."""
-    n = match_all(open_db(db), tolerances=load_tolerances(config) if config else None)
+    tolerances = load_tolerances(config) if config else None
+    engine = open_db(db)
+    with exclusive(engine):
+        n = match_all(engine, tolerances=tolerances)
     click.echo(f"{n} matches")
 
 

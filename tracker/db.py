@@ -7,7 +7,11 @@ models with the migrations (``alembic check``).
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,6 +31,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
@@ -158,7 +163,13 @@ class ReviewRow(Base):
     goal_quote: Mapped[str] = mapped_column(Text)
 
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
 DEFAULT_DB = ".tracker/tracker.db"
+_PG_LOCK_KEY = 0x7472616B  # "trak": the advisory lock of a writing run
 
 
 def default_url() -> str:
@@ -290,3 +301,52 @@ def open_db(url: str | None = None, *, migrate: bool = True) -> Engine:
         except SQLAlchemyError as exc:
             raise database_error(exc, url, lead="cannot open database") from exc
     return engine
+
+
+class Busy(TrackerError):
+    """Another run holds the database."""
+
+
+@contextmanager
+def exclusive(engine: Engine) -> Iterator[None]:
+    """Hold the database for one writer (``tracker run``, ``render``, ``match``) until the block ends.
+
+    SQLite: an advisory lock (flock) on ``<database>.lock`` beside the file; PostgreSQL: a session
+    advisory lock. Both end with the process, however it ends. A second writer is refused at once
+    with a ``Busy`` error instead of racing the first one (other databases are not locked).
+    """
+    shown = shown_url(engine.url.render_as_string(hide_password=False))
+    busy = Busy(
+        f"another tracker run, render or match is writing to the database {shown}; wait for it to finish and run again"
+    )
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _PG_LOCK_KEY}).scalar():
+                raise busy
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
+                conn.commit()
+        return
+    database = engine.url.database or ""
+    if engine.dialect.name != "sqlite" or database in ("", ":memory:") or fcntl is None:
+        yield
+        return
+    lock = Path(database.removeprefix("file:").split("?")[0] + ".lock")
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield  # a read-only folder: nothing can be written anyway, and the database says so
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise Busy(f"{busy} (lock: {lock})") from exc
+            raise
+        yield
+    finally:
+        os.close(fd)  # releases the lock
