@@ -65,7 +65,7 @@ def test_review_session(db_url: str, tmp_path: Path) -> None:
     p = tracker(
         "review", "set", gid, "--verdict", "missed", "--note", "x", "--by", "carol", "--if-version", "0", "--db", db_url
     )
-    assert p.returncode == 1 and p.stderr.count("\n") == 1 and "version 1" in p.stderr and "Traceback" not in p.stderr
+    assert p.returncode == 2 and p.stderr.count("\n") == 1 and "version 1" in p.stderr and "Traceback" not in p.stderr
 
 
 def test_review_errors_are_one_line(db_url: str, tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def test_review_errors_are_one_line(db_url: str, tmp_path: Path) -> None:
         ("history", "s999999"),
     ):
         p = tracker("review", *args, "--db", db_url)
-        assert p.returncode == 1 and p.stderr.count("\n") == 1 and "no such statement" in p.stderr, p.stderr
+        assert p.returncode == 2 and p.stderr.count("\n") == 1 and "no such statement" in p.stderr, p.stderr
 
 
 def test_csv_round_trip_on_the_command_line(db_url: str, tmp_path: Path) -> None:
@@ -102,7 +102,7 @@ def test_csv_round_trip_on_the_command_line(db_url: str, tmp_path: Path) -> None
     sheet.write_text(buf.getvalue(), "utf-8-sig")
     p = tracker("review", "import", str(sheet), "--by", "team", "--dry-run", "--db", db_url)
     assert (
-        p.returncode == 1
+        p.returncode == 2
         and f"{sheet}:3:" in p.stderr
         and "note is required" in p.stderr
         and "nothing was imported" in p.stderr

@@ -47,7 +47,7 @@ def test_ids_are_never_given_to_another_statement(tmp_path: Path, db_url: str) -
     res = runner.invoke(
         main, ["review", "set", goal.id, "--verdict", "met", "--note", "x", "--by", "alice", "--db", db_url]
     )
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert res.stderr.strip() == (
         f"error: {goal.id}: no statement has this id now (ids of a report replaced or read again since you listed "
         "it are not reused; list the goals again with `tracker review list`, or pass the statement key)"

@@ -62,7 +62,7 @@ def _csv_line(row: list[str]) -> str:
 
 
 def _refused(res: Result, sheet: Path, line: int, what: str) -> str:
-    assert res.exit_code == 1, res.output
+    assert res.exit_code == 2, res.output
     assert "Traceback" not in res.output
     errors = [ln for ln in res.stderr.splitlines() if ln.startswith("error:")]
     assert len(errors) == 1, res.stderr
@@ -98,7 +98,7 @@ def test_a_quote_swallowing_rows_in_the_middle_is_an_error(engine: Engine, db_ur
     sheet = tmp_path / "sheet.csv"
     sheet.write_text(text, "utf-8")
     res = tracker("review", "import", str(sheet), "--by", "team", "--db", db_url)
-    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert res.exit_code == 2 and "Traceback" not in res.output
     assert f"error: {sheet}:3: " in res.stderr and "nothing was imported" in res.stderr
     assert store.decisions(engine) == []
 
@@ -132,7 +132,7 @@ def test_a_sheet_with_a_malformed_header_names_its_line(engine: Engine, db_url: 
     sheet = tmp_path / "sheet.csv"
     sheet.write_text('goal_id,"goal_key\ns1,k\n', "utf-8")
     res = tracker("review", "import", str(sheet), "--by", "team", "--db", db_url)
-    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert res.exit_code == 2 and "Traceback" not in res.output
     assert res.stderr.startswith(f"error: {sheet}:1: ")
 
 

@@ -26,7 +26,7 @@ def tracker(*args: str) -> Result:
 
 def error_line(res: Result) -> str:
     """The one line the user is shown (no traceback)."""
-    assert res.exit_code == 1, res.output
+    assert res.exit_code == 2, res.output
     assert "Traceback" not in res.output
     lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1, res.stderr

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import review as review_mod
 from tracker import store
-from tracker.db import DEFAULT_DB, default_url, open_db
+from tracker.db import DEFAULT_DB, database_error, default_url, exclusive, masked, open_db
 from tracker.errors import TrackerError
 from tracker.export import goals_csv, output_file, write_atomic, write_export, write_goals_csv
 from tracker.lexicon import load_tolerances
-from tracker.pipeline import match_all
+from tracker.pipeline import Terminated, match_all, publish, terminable
 from tracker.pipeline import run as run_pipeline
-from tracker.site import render_site
 
 # plain text is never wrapped: a message is one line whatever the terminal width (or none)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -31,16 +33,38 @@ DB_HELP = (
 )
 
 
+USER_ERROR = 2  # exit status of every error the user can act on (1 is left to crashes)
+
+
+def _fail(message: str) -> NoReturn:
+    """Print one line (password masked, no traceback) and exit with USER_ERROR."""
+    line = " ".join(masked(message).split())
+    err.print(f"[red]error:[/red] {escape(line)}", markup=True, soft_wrap=True)
+    sys.exit(USER_ERROR)
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except Terminated as exc:
+            err.print(
+                "error: stopped by SIGTERM; each report is stored whole or not at all and the previous site is kept: "
+                "run again to finish",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+            sys.exit(exc.code)
         except TrackerError as exc:
-            err.print(f"[red]error:[/red] {exc}", markup=True, soft_wrap=True)
-            sys.exit(1)
+            _fail(str(exc))
+        except SQLAlchemyError as exc:
+            _fail(str(database_error(exc)))
         except OSError as exc:
-            err.print(f"[red]error:[/red] {exc.filename or ''}: {exc.strerror}", markup=True, soft_wrap=True)
-            sys.exit(1)
+            where = f"{exc.filename}: " if exc.filename else ""
+            if exc.errno == errno.ENOSPC:
+                _fail(f"{where}no space left on the device; free some space and run again (nothing was half-written)")
+            _fail(f"{where}{exc.strerror or exc}")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -134,18 +158,21 @@ def run(
     engine = open_db(db)
     prog, cb = _progress("reading")
     kw = dict(region=region, year=year, replace=replace, tolerances=tolerances, jobs=jobs, progress=cb)
-    if prog:
-        with prog:
+    with exclusive(engine), terminable():
+        if prog:
+            with prog:
+                res = run_pipeline(engine, list(paths), out, **kw)  # type: ignore[arg-type]
+        else:
             res = run_pipeline(engine, list(paths), out, **kw)  # type: ignore[arg-type]
-    else:
-        res = run_pipeline(engine, list(paths), out, **kw)  # type: ignore[arg-type]
     if len(res.skipped) > 20:
         err.print(f"note: {len(res.skipped)} files already in the database, skipped", markup=False, highlight=False)
     else:
         for note in res.skipped:
             err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
+    for note in res.notes:
+        err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
     for msg in res.failed:
-        err.print(f"[red]error:[/red] {msg}", soft_wrap=True)
+        err.print(f"[red]error:[/red] {escape(msg)}", soft_wrap=True)
     for note in review_mod.orphan_notes(engine):
         err.print(f"warning: {note}", markup=False, highlight=False, soft_wrap=True)
     err.print(
@@ -206,7 +233,9 @@ def export(db: str | None, fmt: str, output: Path) -> None:
 )
 def render(db: str | None, out: Path) -> None:
     """Write the scorecards for what the database holds (no ingest, no matching)."""
-    click.echo(str(render_site(open_db(db), out)))
+    engine = open_db(db)
+    with exclusive(engine), terminable():
+        click.echo(str(publish(engine, out)))
 
 
 @main.command("match")
@@ -220,7 +249,10 @@ def render(db: str | None, out: Path) -> None:
 )
 def match_cmd(db: str | None, config: Path | None) -> None:
     """Recompute every match and verdict from the stored statements."""
-    n = match_all(open_db(db), tolerances=load_tolerances(config) if config else None)
+    tolerances = load_tolerances(config) if config else None
+    engine = open_db(db)
+    with exclusive(engine):
+        n = match_all(engine, tolerances=tolerances)
     click.echo(f"{n} matches")
 
 
@@ -245,11 +277,14 @@ def inspect(file: Path, region: str | None, year: int | None) -> None:
     )
     for s in secs:
         click.echo(f"{'  ' * s.level}{s.heading[:40]}  [{s.role}, {s.period or '—'}]")
-    for st in extract(doc, secs):
+    notes: list[str] = []
+    for st in extract(doc, secs, notes=notes):
         click.echo(
             f"{st.kind:7} {st.period!s:9} {st.indicator.key[:24]:24} {st.measure:10} {st.comparator:5} "
             f"{st.value} {st.unit or ''}  {st.rule}  | {st.quote[:60]}"
         )
+    for note in notes:
+        err.print(f"note: {file}: {note}", markup=False, highlight=False, soft_wrap=True)
 
 
 @main.command()
@@ -437,7 +472,7 @@ def review_import(file: Path, by: str, dry_run: bool, db: str | None) -> None:
             highlight=False,
             soft_wrap=True,
         )
-        sys.exit(1)
+        sys.exit(2)
     state = review_mod.load(engine)
     for d in res.decisions:
         click.echo(

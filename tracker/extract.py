@@ -110,8 +110,16 @@ def vocab() -> Vocab:
     return Vocab.build(lexicon())
 
 
+# Sentences larger than this are not read, with a note: the longest of the development corpus has ~500
+# characters and 25 numbers, and reading a sentence costs more than linear time in its figures.
+MAX_SENTENCE_CHARS = 2000
+MAX_SENTENCE_NUMBERS = 100
+_NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百千万亿]+")
+
+
 class Extractor:
     def __init__(self, lex: Lexicon | None = None) -> None:
+        self.notes: list[str] = []  # what the last extract() could not read, one line each
         self.lex = lex or lexicon()
         self.g: Grammar = grammar() if lex is None else Grammar(self.lex)
         self.v: Vocab = vocab() if lex is None else Vocab.build(self.lex)
@@ -517,7 +525,9 @@ class Extractor:
         para_period: Period | None = None
         para_root: int | None = None
         heading_lines = {(s.start, s.heading) for s in sections}
-        for p_start, _p_end, para in lines_with_offsets(view):
+        self.notes = []
+        oversized: list[int] = []  # lines of the sentences too large to read
+        for line_no, (p_start, _p_end, para) in enumerate(lines_with_offsets(view), 1):
             if not para.strip() or (p_start, para.strip()) in heading_lines:
                 continue
             sec = section_at(sections, p_start)
@@ -533,6 +543,9 @@ class Extractor:
             for m in _SENT.finditer(para):
                 s_start, s_end = p_start + m.start(), p_start + m.end()
                 sent = view[s_start:s_end]
+                if len(sent) > MAX_SENTENCE_CHARS or len(_NUMBER.findall(sent)) > MAX_SENTENCE_NUMBERS:
+                    oversized.append(line_no)  # no report sentence is this large: not read (time stays linear)
+                    continue
                 if m.start() > 0 and (turn := turn_period(sent, doc.year, self.lex)) is not None:
                     base = para_period = turn  # 。五年来，… : the rest of the paragraph and what follows
                 has_figure = bool(_MAY_HOLD_FIGURE.search(sent))
@@ -562,6 +575,11 @@ class Extractor:
                         st = self._statement(doc, d, phrase, kind, per, sec, seen)
                         if st is not None:
                             out.append(st)
+        if oversized:
+            self.notes.append(
+                f"{len(oversized)} sentence(s) over {MAX_SENTENCE_CHARS} characters or {MAX_SENTENCE_NUMBERS} numbers "
+                f"not read (line {', '.join(map(str, sorted(set(oversized))[:5]))}); split them into sentences to read them"
+            )
         return out
 
     def figureless(
@@ -705,6 +723,12 @@ class Extractor:
         )
 
 
-def extract(doc: Document, sections: list[Section], lex: Lexicon | None = None) -> list[Statement]:
-    """Every goal and outcome of ``doc``."""
-    return Extractor(lex).extract(doc, sections)
+def extract(
+    doc: Document, sections: list[Section], lex: Lexicon | None = None, *, notes: list[str] | None = None
+) -> list[Statement]:
+    """Every goal and outcome of ``doc``; ``notes`` receives what could not be read (sentences too large)."""
+    ex = Extractor(lex)
+    out = ex.extract(doc, sections)
+    if notes is not None:
+        notes.extend(ex.notes)
+    return out

@@ -340,8 +340,16 @@ def load_tolerances(path: Path) -> Tolerances:
         raise TrackerError(
             f"{path}: cannot read the tolerance file: {exc.strerror}; give an existing YAML file"
         ) from exc
+    except UnicodeDecodeError as exc:
+        raise TrackerError(
+            f"{path}: the tolerance file is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
+            "save it as UTF-8 YAML"
+        ) from exc
     except yaml.YAMLError as exc:
-        raise TrackerError(f"{path}: not valid YAML: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise TrackerError(f"{path}: not valid YAML{where}: {problem}; fix the file (UTF-8 YAML)") from exc
     if data is None:
         data = {}
     if not isinstance(data, dict):
