@@ -171,8 +171,8 @@ def load_gold(dirs: list[Path]) -> list[dict[str, Any]]:
     return [regions[r] for r in sorted(regions)]
 
 
-def run_tracker(corpus: Path, regions: set[str], work: Path) -> dict[str, Any]:
-    files = sorted(p for p in corpus.glob("*.txt") if p.name.split("-")[0] in regions)
+def run_tracker(corpus: Path, work: Path) -> dict[str, Any]:
+    files = sorted(corpus.glob("*.txt"))
     db = f"sqlite:///{work / 'eval.db'}"
     exe = [sys.executable, "-m", "tracker"]
     subprocess.run(
@@ -333,16 +333,15 @@ def main(argv: list[str] | None = None) -> Result:
     corpus = args.corpus or default_corpus()
     gold = load_gold(args.gold or [HERE / "gold"])
     scorecards = args.scorecard or ["zhejiang-2025.txt", "sichuan-2025.txt"]
-    regions = {g["region"] for g in gold} | {c.split("-")[0] for c in scorecards}
     texts = {p.name: p.read_text(encoding="utf-8") for p in corpus.glob("*.txt")}
     if args.export is not None:
         data = json.loads(args.export.read_text(encoding="utf-8"))
     elif args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
-        data = run_tracker(corpus, regions, args.keep)
+        data = run_tracker(corpus, args.keep)
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            data = run_tracker(corpus, regions, Path(tmp))
+            data = run_tracker(corpus, Path(tmp))
     res = evaluate(gold, data, texts, scorecards)
     print(report(res, args.verbose))
     return res
