@@ -35,6 +35,7 @@ from decimal import Decimal
 
 from tracker.lexicon import Lexicon, Tolerances, lexicon
 from tracker.models import GoalStatus, Match, Statement
+from tracker.similar import Things
 
 # measures that can be compared directly (same group, sign +1)
 _GROUPS = [
@@ -60,6 +61,11 @@ _KEY_ONLY_OVERLAP = 0.6
 _NOT_WORDING = re.compile(r"[\d.．%％,，、;；:：()（）“”\"'\s]+")
 # unit kinds whose level at the end of a period is the level of its last year
 _RATE_KINDS = {"percent", "concentration", "ratio"}
+# within one year, a count of things done is one quantity however it is worded
+# (建设高标准农田30万亩 is a level, 新建47.8万亩 an increase): not for rates and points
+_DONE_IN_YEAR = {"level", "increase"}
+_NOT_COUNTS = {*_RATE_KINDS, "points", "multiple"}
+POSSIBLE = "possible_evidence"  # flag of a weaker candidate: shown for review, not judged
 
 
 def _base(measure: str) -> tuple[str, int]:
@@ -157,6 +163,11 @@ class Judge:
         self.tol = tolerances or self.lex.tolerances
         self._ind = {i.id: i for i in self.lex.indicators.indicators}
         self._unit_kind = {u.canonical: u.kind for u in self.lex.units.units}
+        self.things = Things(self.lex)
+        self._unit_group: dict[str, set[str]] = defaultdict(set)
+        for group in self.lex.things.unit_groups:
+            for u in group:
+                self._unit_group[u] |= set(group)
         # related indicators, both ways: id -> [(other id, zh, en)]
         self._related: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         for ind in self.lex.indicators.indicators:
@@ -302,6 +313,23 @@ class Judge:
     def _usable_unit(self, goal: Statement, out: Statement) -> bool:
         return goal.unit is None or out.unit == goal.unit
 
+    def _same_unit_family(self, goal: Statement, out: Statement) -> bool:
+        """Same unit, or units that count the same kind of thing (项 and 个)."""
+        if goal.unit == out.unit:
+            return True
+        return goal.unit is not None and out.unit in self._unit_group.get(goal.unit, set())
+
+    def sign(self, goal: Statement, out: Statement) -> int | None:
+        """``measure_sign``, with a count of things done in one year read alike as a level or an increase."""
+        s = measure_sign(goal.measure, out.measure)
+        if s is not None:
+            return s
+        one_year = goal.period.start == goal.period.end
+        if one_year and {goal.measure, out.measure} <= _DONE_IN_YEAR:
+            if self._unit_kind.get(goal.unit or "", "") not in _NOT_COUNTS:
+                return 1
+        return None
+
     def pick(self, goal: Statement, cands: list[Statement]) -> tuple[Statement, list[str], list[Statement]] | None:
         """The outcome that evidences ``goal``, its flags, and the other outcomes for the same period."""
         gp = goal.period
@@ -312,7 +340,7 @@ class Judge:
         chosen: list[Statement] = []
         if gp.start == gp.end:
             chosen = [o for o in later if o.period.start == o.period.end == gp.start]
-            if not chosen and self._is_rate(goal) and goal.measure in ("level", "share"):
+            if not chosen and (self._is_rate(goal) or self._is_stock(goal)) and goal.measure in ("level", "share"):
                 # a five-year review's level of a rate is the level of its last year
                 chosen = [o for o in later if o.period.end == gp.start and o.measure in ("level", "share")]
                 if chosen:
@@ -355,9 +383,11 @@ class Judge:
     def _is_rate(self, goal: Statement) -> bool:
         # a lexicon indicator in a rate unit, or a share of things outside the lexicon
         # (60%的城市污水处理厂完成提标改造): its level at the end of a period is a rate's level
-        if self._unit_kind.get(goal.unit or "", "") not in _RATE_KINDS:
-            return False
-        return goal.indicator.id is not None or goal.measure == "share"
+        return self._unit_kind.get(goal.unit or "", "") in _RATE_KINDS
+
+    def _is_stock(self, goal: Statement) -> bool:
+        # a thing kept (企业, 算力) whose goal is a level, not things done in the year (no action word)
+        return goal.unit in self.lex.things.stock_units and not self.things.has_action(goal.indicator.name)
 
     def _candidates(self, goal: Statement, outs: list[Statement]) -> list[tuple[Statement, int]]:
         res = []
@@ -366,10 +396,40 @@ class Judge:
                 continue
             if goal.indicator.id is None and alike(goal.quote, o.quote) < _KEY_ONLY_OVERLAP:
                 continue
-            sign = measure_sign(goal.measure, o.measure)
+            sign = self.sign(goal, o)
             if sign is not None:
                 res.append((o, sign))
         return res
+
+    def search(self, goal: Statement, outs: list[Statement]) -> tuple[float, Statement, int, list[str]] | None:
+        """The outcome (other indicator key) whose thing counted is most like the goal's, above the review
+        threshold: (score, outcome, sign, flags). Same region (``outs``), compatible unit, measure and
+        period; never two different lexicon indicators, a sub-category word or a place named on one
+        side only; a thing that is only a general word (项目) is shown for review at most."""
+        th = self.lex.things.threshold
+        g_things = self._things(goal)
+        found: list[tuple[float, int, Statement, int, list[str]]] = []
+        for o in outs:
+            if o.value is None or o.indicator.key == goal.indicator.key or not self._same_unit_family(goal, o):
+                continue
+            if goal.indicator.id and o.indicator.id and goal.indicator.id != o.indicator.id:
+                continue
+            sign = self.sign(goal, o)
+            score = max(self.things.similarity(a, b) for a in g_things for b in self._things(o))
+            if sign is None or score < th.review:
+                continue
+            if self.things.refusal(goal.indicator.name, o.indicator.name) is not None:
+                continue
+            picked = self.pick(goal, [o])
+            if picked is None:
+                continue
+            if self.things.generic(g_things[0]) or self.things.generic(self._things(o)[0]):
+                score = min(score, th.review)  # too general to judge on: shown for review at most
+            found.append((score, -o.span.start, o, sign, picked[1]))
+        if not found:
+            return None
+        score, _, out, sign, flags = max(found, key=lambda f: (f[0], f[1]))
+        return score, out, sign, flags
 
     def _match(
         self,
@@ -395,6 +455,7 @@ class Judge:
         goal: Statement,
         by_key: dict[tuple[str, str], list[Statement]],
         by_id: dict[tuple[str, str], list[Statement]],
+        by_region: dict[str, list[Statement]] | None = None,
     ) -> Match | None:
         if goal.relation is not None:
             return self.match_relational(goal, by_key, by_id)
@@ -441,7 +502,39 @@ class Judge:
                     return self._match(
                         goal, out, "not_comparable", None, flags, self.reason(goal, out, "not_comparable", flags, note)
                     )
+        if by_region is not None:
+            return self.match_alike(goal, by_region.get(goal.region, []))
         return None
+
+    def _things(self, st: Statement) -> list[str]:
+        """The things a statement counts: of its name, and of every alias of its lexicon indicator."""
+        things = [self.things.thing(st.indicator.name)]
+        ind = self._ind.get(st.indicator.id or "")
+        if ind is not None:  # the lexicon's names are names already: made one text, not stripped
+            things += [self.things.text(n) for n in self.lex.indicators.aliases_of(ind)]
+        return list(dict.fromkeys(things))
+
+    def match_alike(self, goal: Statement, outs: list[Statement]) -> Match | None:
+        """A goal whose indicator key no outcome shares: the outcome counting the most alike thing.
+        Above the match threshold it is judged; above the review threshold it is possible evidence."""
+        found = self.search(goal, outs)
+        if found is None:
+            return None
+        score, out, sign, flags = found
+        verdict, margin, vflags = self.verdict(goal, out, sign)
+        flags = flags + [f for f in vflags if f not in flags]
+        zh, en = self.reason(goal, out, verdict, flags, None, sign)
+        g_thing, o_thing = self.things.thing(goal.indicator.name), self.things.thing(out.indicator.name)
+        basis_zh = f"按所计对象匹配：“{g_thing}”≈“{o_thing}”，相似度{score:.2f}"
+        basis_en = f"matched on the thing counted: {g_thing} ~ {o_thing}, similarity {score:.2f}"
+        if score < self.lex.things.threshold.match:
+            flags.append(POSSIBLE)
+            zh = f"可能的证据，需人工核对（{basis_zh}）：{zh}"
+            en = f"possible evidence, to be checked by hand ({basis_en}): {en}"
+        else:
+            zh, en = f"{zh}（{basis_zh}）", f"{en} ({basis_en})"
+        m = self._match(goal, out, verdict, margin, flags, (zh, en))
+        return m.model_copy(update={"score": round(score, 3)})
 
     # ------------------------------------------------------------------ relational goals
 
@@ -529,11 +622,13 @@ class Judge:
         sts = list(statements)
         by_key: dict[tuple[str, str], list[Statement]] = defaultdict(list)
         by_id: dict[tuple[str, str], list[Statement]] = defaultdict(list)
+        by_region: dict[str, list[Statement]] = defaultdict(list)
         latest: dict[str, int] = {}
         for s in sts:
             latest[s.region] = max(latest.get(s.region, 0), s.report_year)
             if s.kind == "outcome":
                 by_key[(s.region, s.indicator.key)].append(s)
+                by_region[s.region].append(s)
                 if s.indicator.id:
                     by_id[(s.region, s.indicator.id)].append(s)
         matches: list[Match] = []
@@ -541,7 +636,7 @@ class Judge:
         for g in sts:
             if g.kind != "goal":
                 continue
-            m = self.match_goal(g, by_key, by_id)
+            m = self.match_goal(g, by_key, by_id, by_region)
             if m is not None:
                 matches.append(m)
             statuses.append(self.status(g, m, latest.get(g.region, g.report_year)))
@@ -557,6 +652,10 @@ class Judge:
                 reason_en="a target without a figure: a person must judge",
             )
         if m is not None:
+            if POSSIBLE in m.flags:
+                return GoalStatus(
+                    goal=goal.key, status="needs_review", match=m, reason_zh=m.reason_zh, reason_en=m.reason_en
+                )
             if "interim" in m.flags:
                 return GoalStatus(
                     goal=goal.key,

@@ -290,6 +290,46 @@ class Tolerances(Strict):
         return self.default
 
 
+class Replace(Strict):
+    text: str = Field(min_length=1)
+    as_: str = Field(alias="as")
+
+
+class Thresholds(Strict):
+    match: float = Field(gt=0, le=1)
+    review: float = Field(gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _order(self) -> Thresholds:
+        if self.review > self.match:
+            raise ValueError("threshold.review must not exceed threshold.match")
+        return self
+
+
+class Things(Strict):
+    """What a statement counts (核心对象), apart from actions, adverbs, tails and qualifiers (things.yaml)."""
+
+    same_text: list[Replace]
+    synonyms: list[Replace]
+    actions: list[str]
+    adverbs: list[str]
+    tails: list[str]
+    qualifiers: list[str]
+    narrowing: list[str]
+    narrowing_starts: list[str]
+    generic: list[str]
+    unit_groups: list[list[str]]
+    stock_units: list[str]
+    threshold: Thresholds
+
+    @model_validator(mode="after")
+    def _words(self) -> Things:
+        for name in ("actions", "adverbs", "tails", "qualifiers", "narrowing", "narrowing_starts", "generic"):
+            if any(not w for w in getattr(self, name)):
+                raise ValueError(f"{name}: empty word")
+        return self
+
+
 class Lexicon(Strict):
     units: Units
     comparators: Comparators
@@ -299,6 +339,7 @@ class Lexicon(Strict):
     indicators: Indicators
     regions: Regions
     tolerances: Tolerances
+    things: Things
 
 
 def load_lexicon(directory: Path | None = None) -> Lexicon:
@@ -312,6 +353,7 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         indicators=_load("indicators.yaml", Indicators, directory),
         regions=_load("regions.yaml", Regions, directory),
         tolerances=_load("tolerances.yaml", Tolerances, directory),
+        things=_load("things.yaml", Things, directory),
     )
 
 

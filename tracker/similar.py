@@ -1,0 +1,135 @@
+"""The thing a statement counts, and how alike two things are (pure, no database).
+
+A goal and its result are often worded differently: 新建提升口袋公园80个 and 85个口袋公园等
+建成开放 both count 口袋公园. ``thing`` takes the statement's indicator name (a lexicon
+indicator's Chinese name, else the phrase the extractor read), makes the text one (Ⅰ/I,
+〇/零, full/half width, 占比/比重/比例 …), drops qualifiers that do not change what is
+counted, and strips actions, adverbs and tails from both ends; every word list is in
+``tracker/lexicon/things.yaml``. ``similarity`` compares two things with character
+bigrams (Dice), a thing wholly inside the other counting as close; ``refusal`` says why
+two things must never be taken for one (a sub-category word on one side only, a place
+named on one side only).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from tracker.lexicon import Lexicon, lexicon
+from tracker.normalize import normalize
+
+_NOT_WORDING = re.compile(r"[\d.%,，、;；:：()（）“”\"'‘’《》\s+\-—–·/]+")
+# a thing wholly inside the other (a longer name of the same thing: 参保 in 长护险参保) scores
+# at least _CONTAINED + (1 - _CONTAINED) x (its share of the longer one's characters)
+_CONTAINED = 0.4
+_MIN_CONTAINED = 3  # characters (出口 inside 服务贸易出口 says little)
+_MIN_THING = 2  # stripping never leaves fewer characters than this
+
+
+class Things:
+    def __init__(self, lex: Lexicon | None = None) -> None:
+        self.lex = lex or lexicon()
+        t = self.lex.things
+        self._replace = [(r.text, r.as_) for r in (*t.same_text, *t.synonyms)]
+        by_len = lambda words: sorted(set(words), key=len, reverse=True)  # noqa: E731
+        self._actions = by_len(t.actions)
+        self._adverbs = by_len(t.adverbs)
+        self._tails = by_len(t.tails)
+        self._qualifiers = by_len(t.qualifiers)
+        self._narrowing = by_len(t.narrowing)
+        self._cache: dict[str, str] = {}
+
+    @cached_property
+    def _places(self) -> list[str]:
+        names = [n for r in self.lex.regions.regions for n in (r.name, *r.aliases) if len(n) >= 2]
+        return sorted(set(names), key=len, reverse=True)
+
+    def text(self, name: str) -> str:
+        """The name made one text: normalised characters, synonyms, no figures or punctuation."""
+        s = normalize(name)
+        for a, b in self._replace:
+            s = s.replace(a, b)
+        return _NOT_WORDING.sub("", s)
+
+    def thing(self, name: str) -> str:
+        """What ``name`` counts: its text without qualifiers, leading actions/adverbs, trailing actions/tails."""
+        hit = self._cache.get(name)
+        if hit is not None:
+            return hit
+        s = self.text(name)
+        for q in self._qualifiers:
+            s = s.replace(q, "")
+        # adverbs, then one action, from the front; tails, then one action, from the back
+        s = self._strip_front(self._strip_front(s, self._adverbs, many=True), self._actions, many=False)
+        s = self._strip_back(self._strip_back(s, self._tails, many=True), self._actions, many=False)
+        s = self._strip_back(s, self._tails, many=True)
+        self._cache[name] = s
+        return s
+
+    @staticmethod
+    def _strip_front(s: str, words: list[str], *, many: bool) -> str:
+        done = False
+        while not done:
+            done = True
+            for w in words:
+                if s.startswith(w) and len(s) - len(w) >= _MIN_THING:
+                    s, done = s[len(w) :], not many
+                    break
+        return s
+
+    @staticmethod
+    def _strip_back(s: str, words: list[str], *, many: bool) -> str:
+        done = False
+        while not done:
+            done = True
+            for w in words:
+                if s.endswith(w) and len(s) - len(w) >= _MIN_THING:
+                    s, done = s[: -len(w)], not many
+                    break
+        return s
+
+    def generic(self, thing: str) -> bool:
+        """Whether ``thing`` is only a general word (项目, 企业): too vague to match on."""
+        return thing in self.lex.things.generic
+
+    def has_action(self, name: str) -> bool:
+        """Whether ``name`` starts or ends with an action word (a count of things done, not a stock)."""
+        s = self.text(name)
+        for q in self._qualifiers:
+            s = s.replace(q, "")
+        s = self._strip_front(s, self._adverbs, many=True)
+        return any(s.startswith(w) or s.endswith(w) for w in self._actions)
+
+    def similarity(self, a: str, b: str) -> float:
+        """How alike two things are, 0–1: bigram Dice; one wholly inside the other at least 0.8."""
+        if not a or not b:
+            return 0.0
+        if a == b:
+            return 1.0
+        short, long_ = sorted((a, b), key=len)
+        ga, gb = _grams(a), _grams(b)
+        dice = 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
+        if len(short) >= _MIN_CONTAINED and short in long_:
+            return max(dice, _CONTAINED + (1 - _CONTAINED) * len(short) / len(long_))
+        return dice
+
+    def refusal(self, goal_name: str, out_name: str) -> str | None:
+        """Why the two names cannot be one thing: a narrowing word or a place on one side only."""
+        a, b = self.text(goal_name), self.text(out_name)
+        for w in self._narrowing:
+            if (w in a) != (w in b):
+                return f"sub-category: {w}"
+        for w in self.lex.things.narrowing_starts:
+            if a.startswith(w) != b.startswith(w):
+                return f"sub-category: {w}…"
+        for p in self._places:
+            if (p in a) != (p in b):
+                return f"place: {p}"
+        return None
+
+
+def _grams(s: str) -> set[str]:
+    if len(s) == 1:
+        return {s}
+    return {s[i : i + 2] for i in range(len(s) - 1)}
