@@ -345,6 +345,11 @@ class Judge:
                 chosen = [o for o in later if o.period.end == gp.start and o.measure in ("level", "share")]
                 if chosen:
                     flags.append("end_of_period")
+            if not chosen:
+                # a multi-year review's figure for each year (每年新增就业超过90万人) holds for its last year
+                chosen = [o for o in later if o.period.start < o.period.end == gp.start and self._per_year(o)]
+                if chosen:
+                    flags.append("per_year")
         else:
             start_ok = (
                 (lambda o: o.period.start == gp.start)
@@ -386,8 +391,13 @@ class Judge:
         return self._unit_kind.get(goal.unit or "", "") in _RATE_KINDS
 
     def _is_stock(self, goal: Statement) -> bool:
-        # a thing kept (企业, 算力) whose goal is a level, not things done in the year (no action word)
-        return goal.unit in self.lex.things.stock_units and not self.things.has_action(goal.indicator.name)
+        # a thing kept (企业, 算力, 通车里程) whose goal is a level, not things done in the year (no action word)
+        name = goal.indicator.name
+        kept = goal.unit in self.lex.things.stock_units or any(w in name for w in self.lex.things.stock_words)
+        return kept and not self.things.has_action(name)
+
+    def _per_year(self, out: Statement) -> bool:
+        return out.measure in ("level", "increase") and any(w in out.quote for w in self.lex.things.per_year_words)
 
     def _candidates(self, goal: Statement, outs: list[Statement]) -> list[tuple[Statement, int]]:
         res = []
@@ -489,6 +499,13 @@ class Judge:
                 return self._match(
                     goal, out, "not_comparable", None, flags, self.reason(goal, out, "not_comparable", flags, note)
                 )
+        # not comparable: the same indicator, but the year's only figure is another quantity
+        other = self._other_quantity(goal, own)
+        if other is not None:
+            out, note = other
+            return self._match(
+                goal, out, "not_comparable", None, [], self.reason(goal, out, "not_comparable", [], note)
+            )
         # not comparable: close but different indicators
         if goal.indicator.id is not None:
             for rel_id, rzh, ren in self._related.get(goal.indicator.id, []):
@@ -504,6 +521,31 @@ class Judge:
                     )
         if by_region is not None:
             return self.match_alike(goal, by_region.get(goal.region, []))
+        return None
+
+    def _other_quantity(self, goal: Statement, own: list[Statement]) -> tuple[Statement, tuple[str, str]] | None:
+        """For a one-year goal with no comparable result: a result of the same indicator for that year
+        in another measure or unit (a level for a growth target, 63% for a rise of 0.9个百分点), or
+        only an average growth over the years ending that year."""
+        y = goal.period.start
+        if goal.period.end != y or goal.indicator.id is None:  # a phrase key alone is not one indicator
+            return None
+        later = [o for o in own if o.report_year > goal.report_year and o.value is not None]
+        same_year = [o for o in later if o.period.start == o.period.end == y]
+        if same_year:
+            return same_year[0], (
+                "同一指标，但结果是另一种量（度量或单位不同）",
+                "the same indicator, but the result is another quantity (measure or unit)",
+            )
+        if goal.measure in ("growth", "decline"):
+            avg = [
+                o for o in later if o.measure in ("avg_growth", "avg_decline") and o.period.start < o.period.end == y
+            ]
+            if avg:
+                return avg[0], (
+                    "目标是单一年度增速，证据只有多年年均增速",
+                    "the target is one year's growth, the evidence only an average annual growth over several years",
+                )
         return None
 
     def _things(self, st: Statement) -> list[str]:

@@ -25,6 +25,7 @@ _NOT_WORDING = re.compile(r"[\d.%,，、;；:：()（）“”\"'‘’《》\s+
 _CONTAINED = 0.4
 _MIN_CONTAINED = 3  # characters (出口 inside 服务贸易出口 says little)
 _MIN_THING = 2  # stripping never leaves fewer characters than this
+_PLACE_SUFFIX = "省市区县州"
 
 
 class Things:
@@ -43,6 +44,8 @@ class Things:
     @cached_property
     def _places(self) -> list[str]:
         names = [n for r in self.lex.regions.regions for n in (r.name, *r.aliases) if len(n) >= 2]
+        # 长沙 for 长沙市: the short name is how a report names a city inside its province
+        names += [n[:-1] for n in names if n[-1] in _PLACE_SUFFIX and len(n) >= 3]
         return sorted(set(names), key=len, reverse=True)
 
     def text(self, name: str) -> str:

@@ -320,11 +320,24 @@ class Things(Strict):
     generic: list[str]
     unit_groups: list[list[str]]
     stock_units: list[str]
+    stock_words: list[str]
+    per_year_words: list[str]
     threshold: Thresholds
 
     @model_validator(mode="after")
     def _words(self) -> Things:
-        for name in ("actions", "adverbs", "tails", "qualifiers", "narrowing", "narrowing_starts", "generic"):
+        for name in (
+            "actions",
+            "adverbs",
+            "tails",
+            "qualifiers",
+            "narrowing",
+            "narrowing_starts",
+            "generic",
+            "stock_units",
+            "stock_words",
+            "per_year_words",
+        ):
             if any(not w for w in getattr(self, name)):
                 raise ValueError(f"{name}: empty word")
         return self

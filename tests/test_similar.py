@@ -1,0 +1,152 @@
+"""The thing a statement counts and how alike two are (tracker/similar.py), and the matcher's use of
+them on real reports: names and sentences from the development reports (tests.conftest.CORPUS)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from tracker.lexicon import lexicon
+from tracker.match import POSSIBLE, Judge
+from tracker.models import GoalStatus, Match, Statement
+from tracker.pipeline import parse
+from tracker.similar import Things
+
+from .conftest import CORPUS
+
+T = Things()
+MATCH = lexicon().things.threshold.match
+
+
+@pytest.mark.parametrize(
+    ("name", "thing"),
+    [
+        ("新建家庭养老床位", "家庭养老床位"),  # beijing-2025: an action in front
+        ("新增家庭养老床位", "家庭养老床位"),  # beijing-2026
+        ("更新改造住宅老旧电梯", "住宅老旧电梯"),  # zhejiang-2025
+        ("10大类民生实事项目如期完成", "大类民生实事项目"),  # hubei-2026: a tail, figures aside
+        ("加快推进第一批重大改革事项落地见效", "首批重大改革事项"),  # adverb, action, tail; 第一批 = 首批
+        ("新型公共文化空间投入使用", "公共文化空间"),  # anhui-2026: a qualifier and a tail
+        ("供应国有建设用地", "建设用地"),  # 建设 is part of the thing here: one action is stripped
+    ],
+)
+def test_thing_counted(name: str, thing: str) -> None:
+    assert T.thing(name) == thing
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("地表水国控断面I—Ⅲ类水质比例", "地表水国控断面Ⅰ—Ⅲ类水质比例"),  # zhejiang-2025 / 2026: Latin I and Ⅰ
+        ("园区规模工业占比", "园区规模工业所占比重"),  # 占比 / 比重 / 比例 are one word
+        ("全社会研发经费支出相当于生产总值的比例", "全社会研发经费支出相当于生产总值的比重"),
+        ("二〇二五年", "二零二五年"),
+        ("ＰＭ２．５", "PM2.5"),
+    ],
+)
+def test_one_text(a: str, b: str) -> None:
+    assert T.text(a) == T.text(b)
+
+
+@pytest.mark.parametrize(
+    ("goal", "outcome"),
+    [
+        ("新培育科技型中小企业", "新增科技型中小企业"),  # anhui
+        ("实施亿元以上技改项目", "实施亿元以上重点技改项目"),  # anhui
+        ("改造城镇老旧小区", "老旧小区改造"),  # fujian
+        ("推进欠发达县域托底性帮扶", "欠发达县域托底性帮扶集中攻坚"),  # sichuan
+        ("新增参保人数", "新增长护险参保人数"),  # zhejiang
+        ("主要流域国控断面优良水质比例", "主要流域优良水质比例"),  # fujian
+        ("接待国内外游客", "接待游客"),
+    ],
+)
+def test_alike_things_match(goal: str, outcome: str) -> None:
+    assert T.similarity(T.thing(goal), T.thing(outcome)) >= MATCH
+    assert T.refusal(goal, outcome) is None
+
+
+@pytest.mark.parametrize(
+    ("goal", "outcome", "why"),
+    [
+        ("发明专利", "高价值发明专利", "高价值"),
+        ("新增省级先进制造业集群", "国家先进制造业集群", "国家"),  # hunan
+        ("出口", "对非洲出口", "对"),  # fujian-2026: exports to one market
+        ("出口", "拉美市场出口", "市场"),
+        ("改造城市危旧房", "改造城乡危旧房", "城"),  # sichuan: 城市 vs 城乡
+        ("新增智能制造标杆企业", "新增智能制造企业", "标杆"),  # hunan
+        ("全球研发中心城市新增研发机构", "长沙全球研发中心城市新增研发机构", "长沙"),  # hunan-2026: a city
+    ],
+)
+def test_sub_categories_and_places_refused(goal: str, outcome: str, why: str) -> None:
+    refusal = T.refusal(goal, outcome)
+    assert refusal is not None and why in refusal
+
+
+def test_other_things_are_not_alike() -> None:
+    # zhejiang-2025's 服务贸易出口 is not the 货物贸易出口 alias of all exports
+    assert T.refusal("服务贸易出口", "货物贸易出口") is not None
+    # a generic head alone (项目) is too vague to judge on
+    assert T.generic(T.thing("建成项目"))
+
+
+# ---------------------------------------------------------------- the matcher on real reports
+
+
+@cache
+def judged(region: str) -> tuple[dict[str, Statement], dict[str, GoalStatus], dict[str, Match]]:
+    sts: list[Statement] = []
+    for year in (2025, 2026):
+        name = f"{region}-{year}.txt"
+        parsed = parse((CORPUS / name).read_text(encoding="utf-8"), name, None, None)
+        assert not isinstance(parsed, str), parsed
+        sts += parsed[2]
+    matches, statuses = Judge().run(sts)
+    return {s.key: s for s in sts}, {g.goal: g for g in statuses}, {m.goal: m for m in matches}
+
+
+def goal_status(region: str, quote_part: str, figure: str) -> tuple[GoalStatus, Statement | None]:
+    sts, statuses, _ = judged(region)
+    goals = [s for s in sts.values() if s.kind == "goal" and s.report_year == 2025 and quote_part in s.quote]
+    goals = [g for g in goals if figure in g.quote[g.quote.find(quote_part) :]] or goals
+    assert goals, quote_part
+    g = min(goals, key=lambda s: abs(len(s.indicator.name) - len(quote_part)))
+    st = statuses[g.key]
+    return st, sts.get(st.match.outcome) if st.match else None
+
+
+def test_a_miss_worded_differently_is_found() -> None:
+    # sichuan-2025 改造……城中村10万户 -> sichuan-2026 新开工改造……城中村5.1万户: the count of the
+    # year is one quantity whether written as a level or as an increase
+    st, out = goal_status("sichuan", "城中村10万户", "10万户")
+    assert st.status == "missed", st.reason_en
+    assert out is not None and "城中村5.1万户" in out.quote
+    assert "similarity" in st.reason_en
+
+
+def test_level_goal_judged_by_an_increase() -> None:
+    # anhui-2025 建设农村幸福院750个 -> anhui-2026 新增农村幸福院773个, not the 2026 plan's 750个
+    st, out = goal_status("anhui", "建设农村幸福院750个", "750个")
+    assert st.status == "met", st.reason_en
+    assert out is not None and out.report_year == 2026 and out.value == 773
+
+
+def test_latin_and_roman_numeral_one_are_one_text() -> None:
+    st, out = goal_status("zhejiang", "地表水国控断面I—Ⅲ类水质比例不低于97.5%", "97.5%")
+    assert st.status == "met", st.reason_en
+    assert out is not None and "98.7%" in out.quote
+
+
+def test_exports_to_one_market_do_not_judge_all_exports() -> None:
+    st, out = goal_status("fujian", "出口增长3%左右", "3%")
+    assert out is None or "非洲" not in out.quote
+
+
+def test_weaker_candidate_is_possible_evidence_not_no_evidence() -> None:
+    _, statuses, matches = judged("sichuan")
+    possible = [m for m in matches.values() if POSSIBLE in m.flags]
+    assert possible
+    for m in possible:
+        assert statuses[m.goal].status == "needs_review"
+        assert m.score is not None and m.score < MATCH
+        assert "possible evidence" in statuses[m.goal].reason_en
