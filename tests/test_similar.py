@@ -139,7 +139,7 @@ def test_latin_and_roman_numeral_one_are_one_text() -> None:
 
 def test_exports_to_one_market_do_not_judge_all_exports() -> None:
     st, out = goal_status("fujian", "出口增长3%左右", "3%")
-    assert out is None or "非洲" not in out.quote
+    assert out is None or "非洲" not in out.quote, st.reason_en
 
 
 def test_weaker_candidate_is_possible_evidence_not_no_evidence() -> None:
