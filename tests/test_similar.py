@@ -70,7 +70,7 @@ def test_alike_things_match(goal: str, outcome: str) -> None:
     ("goal", "outcome", "why"),
     [
         ("发明专利", "高价值发明专利", "高价值"),
-        ("新增省级先进制造业集群", "国家先进制造业集群", "国家"),  # hunan
+        ("新增省级先进制造业集群", "国家先进制造业集群", "sub-category"),  # hunan: 省级 vs 国家
         ("出口", "对非洲出口", "对"),  # fujian-2026: exports to one market
         ("出口", "拉美市场出口", "市场"),
         ("改造城市危旧房", "改造城乡危旧房", "城"),  # sichuan: 城市 vs 城乡

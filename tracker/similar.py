@@ -33,7 +33,7 @@ class Things:
         self.lex = lex or lexicon()
         t = self.lex.things
         self._replace = [(r.text, r.as_) for r in (*t.same_text, *t.synonyms)]
-        by_len = lambda words: sorted(set(words), key=len, reverse=True)  # noqa: E731
+        by_len = lambda words: sorted(set(words), key=lambda w: (-len(w), w))  # noqa: E731
         self._actions = by_len(t.actions)
         self._adverbs = by_len(t.adverbs)
         self._tails = by_len(t.tails)
@@ -48,12 +48,21 @@ class Things:
         names += [n[:-1] for n in names if n[-1] in _PLACE_SUFFIX and len(n) >= 3]
         return sorted(set(names), key=len, reverse=True)
 
+    @cached_property
+    def _figure(self) -> re.Pattern[str]:
+        """A figure with its multiplier and unit (42个, 1.5万亿元): not part of what is counted."""
+        units = sorted({u.text for u in self.lex.units.units}, key=len, reverse=True)
+        mult = sorted({m.text for m in self.lex.units.multipliers}, key=len, reverse=True)
+        return re.compile(
+            r"\d[\d.,]*(?:" + "|".join(map(re.escape, mult)) + r")*(?:" + "|".join(map(re.escape, units)) + ")?"
+        )
+
     def text(self, name: str) -> str:
         """The name made one text: normalised characters, synonyms, no figures or punctuation."""
         s = normalize(name)
         for a, b in self._replace:
             s = s.replace(a, b)
-        return _NOT_WORDING.sub("", s)
+        return _NOT_WORDING.sub("", self._figure.sub("", s))
 
     def thing(self, name: str) -> str:
         """What ``name`` counts: its text without qualifiers, leading actions/adverbs, trailing actions/tails."""

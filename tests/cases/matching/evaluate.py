@@ -201,6 +201,7 @@ class Result:
     trap_lines: list[str] = field(default_factory=list)
     per_region: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     no_evidence: dict[str, tuple[int, int]] = field(default_factory=dict)
+    false_no_evidence: dict[str, list[str]] = field(default_factory=dict)  # scorecard -> gold goals left without
 
     @property
     def recall(self) -> float:
@@ -283,8 +284,17 @@ def evaluate(gold: list[dict[str, Any]], data: dict[str, Any], texts: dict[str, 
             for s in [*data["statements"], *data.get("figureless_goals", [])]
             if s["kind"] == "goal" and docs[s["document"]] == card
         ]
-        none = sum(1 for s in goals if ex.status.get(s["id"], {}).get("status") == "no_evidence")
-        res.no_evidence[card] = (none, len(goals))
+        none = [s for s in goals if ex.status.get(s["id"], {}).get("status") == "no_evidence"]
+        res.no_evidence[card] = (len(none), len(goals))
+        # goals the gold pairs with a result, yet shown as "no evidence"
+        gold_goals: dict[str, str] = {}
+        for reg in gold:
+            for e in reg["pairs"]:
+                if e.get("goal_report", reg["goal_report"]) == card:
+                    st = ex.locate(card, e["goal"], e["goal_figure"], "goal")
+                    if st is not None:
+                        gold_goals[st["id"]] = f"{e['goal']} -> {e['outcome']}"
+        res.false_no_evidence[card] = [gold_goals[s["id"]] for s in none if s["id"] in gold_goals]
     return res
 
 
@@ -301,7 +311,11 @@ def report(res: Result, verbose: bool) -> str:
         f"trap errors:       {res.trap_errors}/{res.traps}",
     ]
     for card, (none, total) in res.no_evidence.items():
-        lines.append(f"no evidence on {card}: {none}/{total} goals = {pct(none, total)}")
+        wrong = len(res.false_no_evidence.get(card, []))
+        lines.append(
+            f"no evidence on {card}: {none}/{total} goals = {pct(none, total)}"
+            f" (of which the gold pairs with a stated result: {wrong})"
+        )
     lines.append(
         "per region (pairs, found, right): " + ", ".join(f"{k} {v[0]}/{v[1]}/{v[2]}" for k, v in res.per_region.items())
     )
@@ -309,6 +323,8 @@ def report(res: Result, verbose: bool) -> str:
         lines += ["", f"-- misses ({len(res.misses)})", *res.misses]
         lines += ["", f"-- wrong verdicts ({len(res.wrong)})", *res.wrong]
         lines += ["", f"-- trap errors ({len(res.trap_lines)})", *res.trap_lines]
+        for card, items in res.false_no_evidence.items():
+            lines += ["", f"-- no evidence on {card} although the gold pairs a result ({len(items)})", *items]
     return "\n".join(lines)
 
 
