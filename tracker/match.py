@@ -164,6 +164,7 @@ class Judge:
         self._ind = {i.id: i for i in self.lex.indicators.indicators}
         self._unit_kind = {u.canonical: u.kind for u in self.lex.units.units}
         self.things = Things(self.lex)
+        self._things_cache: dict[tuple[str, str | None], list[str]] = {}
         self._unit_group: dict[str, set[str]] = defaultdict(set)
         for group in self.lex.things.unit_groups:
             for u in group:
@@ -419,14 +420,19 @@ class Judge:
         th = self.lex.things.threshold
         g_things = self._things(goal)
         found: list[tuple[float, int, Statement, int, list[str]]] = []
+        one_year = goal.period.start == goal.period.end
         for o in outs:
-            if o.value is None or o.indicator.key == goal.indicator.key or not self._same_unit_family(goal, o):
+            if o.value is None or o.indicator.key == goal.indicator.key or o.report_year <= goal.report_year:
                 continue
+            if (one_year and o.period.end != goal.period.end) or not self._same_unit_family(goal, o):
+                continue  # every evidence of a one-year goal ends in its year (see ``pick``)
             if goal.indicator.id and o.indicator.id and goal.indicator.id != o.indicator.id:
                 continue
             sign = self.sign(goal, o)
+            if sign is None:
+                continue
             score = max(self.things.similarity(a, b) for a in g_things for b in self._things(o))
-            if sign is None or score < th.review:
+            if score < th.review:
                 continue
             if self.things.refusal(goal.indicator.name, o.indicator.name) is not None:
                 continue
@@ -550,11 +556,15 @@ class Judge:
 
     def _things(self, st: Statement) -> list[str]:
         """The things a statement counts: of its name, and of every alias of its lexicon indicator."""
-        things = [self.things.thing(st.indicator.name)]
-        ind = self._ind.get(st.indicator.id or "")
-        if ind is not None:  # the lexicon's names are names already: made one text, not stripped
-            things += [self.things.text(n) for n in self.lex.indicators.aliases_of(ind)]
-        return list(dict.fromkeys(things))
+        key = (st.indicator.name, st.indicator.id)
+        hit = self._things_cache.get(key)
+        if hit is None:
+            things = [self.things.thing(st.indicator.name)]
+            ind = self._ind.get(st.indicator.id or "")
+            if ind is not None:  # the lexicon's names are names already: made one text, not stripped
+                things += [self.things.text(n) for n in self.lex.indicators.aliases_of(ind)]
+            hit = self._things_cache[key] = list(dict.fromkeys(things))
+        return hit
 
     def match_alike(self, goal: Statement, outs: list[Statement]) -> Match | None:
         """A goal whose indicator key no outcome shares: the outcome counting the most alike thing.

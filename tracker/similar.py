@@ -40,6 +40,7 @@ class Things:
         self._qualifiers = by_len(t.qualifiers)
         self._narrowing = by_len(t.narrowing)
         self._cache: dict[str, str] = {}
+        self._gram_cache: dict[str, frozenset[str]] = {}
 
     @cached_property
     def _places(self) -> list[str]:
@@ -101,6 +102,12 @@ class Things:
                     break
         return s
 
+    def _grams(self, s: str) -> frozenset[str]:
+        hit = self._gram_cache.get(s)
+        if hit is None:
+            hit = self._gram_cache[s] = frozenset({s} if len(s) == 1 else {s[i : i + 2] for i in range(len(s) - 1)})
+        return hit
+
     def generic(self, thing: str) -> bool:
         """Whether ``thing`` is only a general word (项目, 企业): too vague to match on."""
         return thing in self.lex.things.generic
@@ -120,7 +127,7 @@ class Things:
         if a == b:
             return 1.0
         short, long_ = sorted((a, b), key=len)
-        ga, gb = _grams(a), _grams(b)
+        ga, gb = self._grams(a), self._grams(b)
         dice = 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
         if len(short) >= _MIN_CONTAINED and short in long_:
             return max(dice, _CONTAINED + (1 - _CONTAINED) * len(short) / len(long_))
@@ -139,9 +146,3 @@ class Things:
             if (p in a) != (p in b):
                 return f"place: {p}"
         return None
-
-
-def _grams(s: str) -> set[str]:
-    if len(s) == 1:
-        return {s}
-    return {s[i : i + 2] for i in range(len(s) - 1)}
