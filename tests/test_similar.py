@@ -3,7 +3,12 @@ them on real reports: names and sentences from the development reports (tests.co
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,3 +155,39 @@ def test_weaker_candidate_is_possible_evidence_not_no_evidence() -> None:
         assert statuses[m.goal].status == "needs_review"
         assert m.score is not None and m.score < MATCH
         assert "possible evidence" in statuses[m.goal].reason_en
+
+
+# ---------------------------------------------------------------- the export and the site
+
+
+@pytest.fixture(scope="module")
+def sichuan_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    tmp = tmp_path_factory.mktemp("sichuan")
+    db = f"sqlite:///{tmp / 'db.sqlite'}"
+    files = [str(CORPUS / f"sichuan-{y}.txt") for y in (2025, 2026)]
+    run = [sys.executable, "-m", "tracker"]
+    p = subprocess.run([*run, "run", *files, "--db", db, "--out", str(tmp / "site")], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    out = tmp / "export.json"
+    p = subprocess.run([*run, "export", "--db", db, "--format", "json", "--output", str(out)], capture_output=True)
+    assert p.returncode == 0, p.stderr
+    return tmp, json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_export_gives_score_and_candidate_as_extra_keys(sichuan_export: tuple[Path, dict[str, Any]]) -> None:
+    tmp, data = sichuan_export
+    ids = {s["id"]: s for s in data["statements"]}
+    scored = [m for m in data["matches"] if m["score"] is not None]
+    assert scored and all(0 < m["score"] <= 1 and "similarity" in m["reason_en"] for m in scored)
+    assert all(POSSIBLE not in m["flags"] for m in data["matches"])  # possible evidence is not a match
+    review = [g for g in data["goal_status"] if g.get("candidate")]
+    assert review
+    for g in review:
+        assert g["status"] == "needs_review"
+        cand = g["candidate"]
+        assert cand["outcome"] in ids and ids[cand["outcome"]]["kind"] == "outcome"
+        assert cand["score"] < MATCH and "possible evidence" in cand["reason_en"]
+    # the scorecard shows the candidate as possible evidence, never as "no evidence"
+    card = next((tmp / "site" / "report").glob("*.html")).parent
+    html = "".join(p.read_text(encoding="utf-8") for p in card.glob("*.html"))
+    assert "possible evidence" in html

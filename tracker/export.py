@@ -653,6 +653,7 @@ def csv_row(
     """The CSV row of one goal without the review columns; ``outcomes``: statement key -> (row id, document id, statement)."""
     m = g.match
     o = outcomes.get(m.outcome) if m else None
+    judged = m is not None and POSSIBLE not in m.flags  # possible evidence: no verdict or margin, flagged
     return [
         f"s{rid}",
         st.region,
@@ -667,8 +668,8 @@ def csv_row(
         st.quote,
         f"{st.span.start}-{st.span.end}",
         g.status,
-        m.verdict if m else "",
-        "" if not m or m.margin is None else f"{m.margin:f}",
+        m.verdict if m and judged else "",
+        "" if not m or not judged or m.margin is None else f"{m.margin:f}",
         " ".join(m.flags) if m else "",
         f"s{o[0]}" if o else "",
         docs[o[1]].source if o else "",
