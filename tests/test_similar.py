@@ -81,6 +81,7 @@ def test_alike_things_match(goal: str, outcome: str) -> None:
         ("改造城市危旧房", "改造城乡危旧房", "城"),  # sichuan: 城市 vs 城乡
         ("新增智能制造标杆企业", "新增智能制造企业", "标杆"),  # hunan
         ("全球研发中心城市新增研发机构", "长沙全球研发中心城市新增研发机构", "长沙"),  # hunan-2026: a city
+        ("水利完成投资", "交通、能源、水利完成投资", "several"),  # shandong: one of a total
     ],
 )
 def test_sub_categories_and_places_refused(goal: str, outcome: str, why: str) -> None:

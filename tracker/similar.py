@@ -39,6 +39,7 @@ class Things:
         self._tails = by_len(t.tails)
         self._qualifiers = by_len(t.qualifiers)
         self._narrowing = by_len(t.narrowing)
+        self._heads = by_len(t.measure_heads)
         self._cache: dict[str, str] = {}
         self._gram_cache: dict[str, frozenset[str]] = {}
 
@@ -120,12 +121,28 @@ class Things:
         s = self._strip_front(s, self._adverbs, many=True)
         return any(s.startswith(w) or s.endswith(w) for w in self._actions)
 
+    def _head(self, thing: str) -> tuple[str, str]:
+        """(what is measured, the measure word at its end): 服务业增加值 -> (服务业, 增加值)."""
+        for h in self._heads:
+            if thing.endswith(h) and len(thing) > len(h):
+                return thing[: -len(h)], h
+        return thing, ""
+
     def similarity(self, a: str, b: str) -> float:
-        """How alike two things are, 0–1: bigram Dice; one wholly inside the other at least 0.8."""
+        """How alike two things are, 0–1: bigram Dice, a thing wholly inside the other scoring by its share
+        of it. Two things ending in the same measure word (增加值, 投资) are compared without it: the
+        measure word says nothing about which thing; ending in different ones, they are different."""
         if not a or not b:
             return 0.0
         if a == b:
             return 1.0
+        (oa, ha), (ob, hb) = self._head(a), self._head(b)
+        if ha and hb:
+            if ha != hb:
+                return 0.0
+            a, b = oa, ob
+            if a == b:
+                return 1.0
         short, long_ = sorted((a, b), key=len)
         ga, gb = self._grams(a), self._grams(b)
         dice = 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
@@ -134,7 +151,8 @@ class Things:
         return dice
 
     def refusal(self, goal_name: str, out_name: str) -> str | None:
-        """Why the two names cannot be one thing: a narrowing word or a place on one side only."""
+        """Why the two names cannot be one thing: a narrowing word or a place on one side only, or one
+        thing of a list on the other side (水利完成投资 is not 交通、能源、水利完成投资)."""
         a, b = self.text(goal_name), self.text(out_name)
         for w in self._narrowing:
             if (w in a) != (w in b):
@@ -142,6 +160,13 @@ class Things:
         for w in self.lex.things.narrowing_starts:
             if a.startswith(w) != b.startswith(w):
                 return f"sub-category: {w}…"
+        for m in self.lex.things.list_marks:
+            if (m in goal_name) != (m in out_name):
+                single, listed = (out_name, goal_name) if m in goal_name else (goal_name, out_name)
+                one = self.text(single)
+                items = [self.text(i) for i in listed.split(m)]
+                if any(len(i) >= _MIN_THING and one.startswith(i) for i in items):
+                    return f"one of several things on the other side ({m})"
         for p in self._places:
             if (p in a) != (p in b):
                 return f"place: {p}"

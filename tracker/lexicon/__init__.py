@@ -318,6 +318,8 @@ class Things(Strict):
     narrowing: list[str]
     narrowing_starts: list[str]
     generic: list[str]
+    measure_heads: list[str]
+    list_marks: list[str]
     unit_groups: list[list[str]]
     stock_units: list[str]
     stock_words: list[str]
