@@ -192,3 +192,26 @@ def test_export_gives_score_and_candidate_as_extra_keys(sichuan_export: tuple[Pa
     card = next((tmp / "site" / "report").glob("*.html")).parent
     html = "".join(p.read_text(encoding="utf-8") for p in card.glob("*.html"))
     assert "possible evidence" in html
+
+
+def test_reviewer_verdict_on_possible_evidence_makes_it_the_evidence(
+    sichuan_export: tuple[Path, dict[str, Any]],
+) -> None:
+    tmp, data = sichuan_export
+    g = next(g for g in data["goal_status"] if g.get("candidate"))
+    db = f"sqlite:///{tmp / 'db.sqlite'}"
+    run = [sys.executable, "-m", "tracker"]
+    p = subprocess.run(
+        [*run, "review", "set", g["goal"], "--verdict", "met", "--note", "同一事项", "--by", "测试", "--db", db],
+        capture_output=True,
+        text=True,
+    )
+    assert p.returncode == 0, p.stderr
+    out = tmp / "reviewed.json"
+    p = subprocess.run([*run, "export", "--db", db, "--format", "json", "--output", str(out)], capture_output=True)
+    assert p.returncode == 0, p.stderr
+    after = json.loads(out.read_text(encoding="utf-8"))
+    st = next(s for s in after["goal_status"] if s["goal"] == g["goal"])
+    assert st["status"] == "met" and st["machine_status"] == "needs_review"
+    m = next(m for m in after["matches"] if m["goal"] == g["goal"])
+    assert m["outcome"] == g["candidate"]["outcome"] and POSSIBLE not in m["flags"]
