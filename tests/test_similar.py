@@ -215,3 +215,20 @@ def test_reviewer_verdict_on_possible_evidence_makes_it_the_evidence(
     assert st["status"] == "met" and st["machine_status"] == "needs_review"
     m = next(m for m in after["matches"] if m["goal"] == g["goal"])
     assert m["outcome"] == g["candidate"]["outcome"] and POSSIBLE not in m["flags"]
+
+
+def test_stock_level_at_the_end_of_a_five_year_review() -> None:
+    # hunan-2025 高新技术企业总量超过1.8万家 -> hunan-2026's five-year review 高新技术企业数量…1.8万家:
+    # the level of a stock at the end of 2021–2025 is its 2025 level (超过 needs more than 1.8万)
+    st, out = goal_status("hunan", "高新技术企业总量", "1.8万家")
+    assert out is not None and out.period.start == 2021 and out.period.end == 2025
+    assert st.match is not None and "end_of_period" in st.match.flags
+    assert st.status == "missed", st.reason_en
+
+
+def test_per_year_figure_of_a_five_year_review() -> None:
+    # shandong-2025 办好20项重点民生实事 -> shandong-2026 每年实施20项重点民生实事 (2021–2025)
+    st, out = goal_status("shandong", "20项重点民生实事", "20项")
+    assert out is not None and "每年" in out.quote
+    assert st.match is not None and "per_year" in st.match.flags
+    assert st.status == "met", st.reason_en

@@ -14,11 +14,18 @@ Rules, in the order they apply (templates/methods.html explains them to readers)
   year's growth is ``not_comparable``;
 - same unit (a share in % is never judged against a change in 百分点);
 - evidence from the goal's period, reported after the goal was set: an annual goal by
-  that year's outcome (or, for a rate such as a share, by the level a five-year review
-  gives for the period ending that year, flagged ``end_of_period``); a multi-year goal
+  that year's outcome (or, for a rate such as a share or a stock such as a number of
+  enterprises, by the level a five-year review gives for the period ending that year,
+  flagged ``end_of_period``; or by a five-year review's figure for each year, ``per_year``); a multi-year goal
   by its end year's outcome, else the latest one inside the period (``interim``: on or
   off track, the goal stays pending), else the first one after the deadline
   (``evidence_after_deadline``). Never evidence about years before the goal was set;
+- when no outcome shares the goal's indicator key: the outcome counting the most alike
+  thing (``tracker/similar.py``, ``things.yaml``), same region, unit family, measure and
+  period, never across a sub-category word, a place or a list on one side only; within a
+  year a count of things done reads alike as a level or an increase; below the match
+  threshold it is only possible evidence (``needs_review``). The same indicator with
+  only another quantity for the year (a level for a growth target) is ``not_comparable``;
 - the verdict follows the comparator and the indicator's direction (``better`` in the
   lexicon; a fall flips it), with the tolerance table for 左右/约 targets, the stretch
   figure of a two-threshold target (floor met, stretch missed: ``partly``), and the two
@@ -298,6 +305,9 @@ class Judge:
         if "end_of_period" in flags:
             zh += "（取自多年回顾中截至该年的水平）"
             en += " (the level a multi-year review gives for the period ending that year)"
+        if "per_year" in flags:
+            zh += "（取自多年回顾中每年的数字）"
+            en += " (a multi-year review's figure for each of its years)"
         if "evidence_after_deadline" in flags:
             zh += "（证据晚于目标期限）"
             en += " (evidence from after the deadline)"

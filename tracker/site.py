@@ -85,6 +85,7 @@ FLAGS = {
     "several_outcomes": ("有多个结果，取最新报告", "several results: the latest report's is used"),
     "proxy_indicator": ("相近指标", "a related indicator"),
     "end_of_period": ("多年回顾中截至该年的水平", "the level a multi-year review gives for its last year"),
+    "per_year": ("多年回顾中每年的数字", "a multi-year review's figure for each year"),
 }
 MEASURES = {
     "level": ("水平", "level"),
