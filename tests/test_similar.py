@@ -232,3 +232,37 @@ def test_per_year_figure_of_a_five_year_review() -> None:
     assert out is not None and "每年" in out.quote
     assert st.match is not None and "per_year" in st.match.flags
     assert st.status == "met", st.reason_en
+
+
+def _st(kind: str, name: str, quote: str, value: int, unit: str, measure: str, year: int, report: int) -> Statement:
+    from decimal import Decimal
+
+    from tracker.models import IndicatorRef, Period, Span
+
+    return Statement(
+        key=f"{kind}:{quote}",
+        kind=kind,  # type: ignore[arg-type]
+        indicator=IndicatorRef(name=name, key=name),
+        quote=quote,
+        span=Span(start=0, end=len(quote)),
+        value=Decimal(value),
+        unit=unit,
+        comparator="=",
+        measure=measure,
+        period=Period(start=year, end=year),
+        rule="test",
+        region="江苏省",
+        report_year=report,
+    )
+
+
+def test_a_stock_level_is_not_an_increase() -> None:
+    # jiangsu-2025 力争高新技术企业超6.1万家 is a stock; 新增高新技术企业X家 would be the year's increase
+    j = Judge()
+    stock = _st("goal", "高新技术企业", "力争高新技术企业超6.1万家", 61000, "家", "level", 2025, 2025)
+    new = _st("outcome", "新增高新技术企业", "新增高新技术企业5000家", 5000, "家", "increase", 2025, 2026)
+    assert j.sign(stock, new) is None
+    # a count of things done in the year (an action in its name) reads alike as a level or an increase
+    done = _st("goal", "改造城中村", "城中村10万户", 100000, "户", "level", 2025, 2025)
+    started = _st("outcome", "新开工城中村", "城中村5.1万户", 51000, "户", "increase", 2025, 2026)
+    assert j.sign(done, started) == 1

@@ -336,10 +336,15 @@ class Judge:
         if s is not None:
             return s
         one_year = goal.period.start == goal.period.end
-        if one_year and {goal.measure, out.measure} <= _DONE_IN_YEAR:
-            if self._unit_kind.get(goal.unit or "", "") not in _NOT_COUNTS:
-                return 1
+        if one_year and {goal.measure, out.measure} <= _DONE_IN_YEAR and self._done_in_year(goal):
+            return 1
         return None
+
+    def _done_in_year(self, goal: Statement) -> bool:
+        """A count of things done in the goal's year (建设高标准农田30万亩), not a rate or a stock (常住人口)."""
+        if self._unit_kind.get(goal.unit or "", "") in _NOT_COUNTS or self._is_stock(goal):
+            return False
+        return goal.measure == "increase" or self.things.names_action(goal.indicator.name)
 
     def pick(self, goal: Statement, cands: list[Statement]) -> tuple[Statement, list[str], list[Statement]] | None:
         """The outcome that evidences ``goal``, its flags, and the other outcomes for the same period."""

@@ -128,6 +128,11 @@ class Things:
                 return thing[: -len(h)], h
         return thing, ""
 
+    def names_action(self, name: str) -> bool:
+        """Whether an action word is anywhere in ``name`` (城镇新增就业, 改造城中村)."""
+        s = self.text(name)
+        return any(w in s for w in self._actions)
+
     def similarity(self, a: str, b: str) -> float:
         """How alike two things are, 0–1: bigram Dice, a thing wholly inside the other scoring by its share
         of it. Two things ending in the same measure word (增加值, 投资) are compared without it: the
