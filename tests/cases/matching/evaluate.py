@@ -194,6 +194,7 @@ class Result:
     review: int = 0  # not matched, but the right outcome is shown as possible evidence
     traps: int = 0
     trap_errors: int = 0
+    trap_review: int = 0  # a trap's outcome shown as possible evidence (not judged: allowed)
     goal_missing: int = 0
     outcome_missing: int = 0
     misses: list[str] = field(default_factory=list)
@@ -269,6 +270,9 @@ def evaluate(gold: list[dict[str, Any]], data: dict[str, Any], texts: dict[str, 
                 continue
             m = ex.links_to(goal, o_src, t["outcome"], t["outcome_figure"])
             if m is None:
+                cand = ex.candidate(goal)
+                out = ex.locate(o_src, t["outcome"], t["outcome_figure"], "outcome") if cand else None
+                res.trap_review += out is not None and out["id"] == cand
                 continue
             if m["verdict"] == "not_comparable" and t.get("not_comparable_ok"):
                 continue
@@ -308,7 +312,7 @@ def report(res: Result, verbose: bool) -> str:
         f"  (goal not extracted: {res.goal_missing}; outcome not extracted: {res.outcome_missing};"
         f" right outcome shown for review: {res.review})",
         f"verdict accuracy:  {res.right}/{res.found} = {pct(res.right, res.found)}",
-        f"trap errors:       {res.trap_errors}/{res.traps}",
+        f"trap errors:       {res.trap_errors}/{res.traps}  (traps shown only as possible evidence: {res.trap_review})",
     ]
     for card, (none, total) in res.no_evidence.items():
         wrong = len(res.false_no_evidence.get(card, []))
