@@ -29,7 +29,8 @@ Rules, in the order they apply (templates/methods.html explains them to readers)
 - the verdict follows the comparator and the indicator's direction (``better`` in the
   lexicon; a fall flips it), with the tolerance table for 左右/约 targets, the stretch
   figure of a two-threshold target (floor met, stretch missed: ``partly``), and the two
-  outcomes of the same year for a relational goal (居民收入增长与经济增长同步);
+  outcomes of the same year for a relational goal (居民收入增长与经济增长同步); when other
+  figures of the period point the other way (增长1.7%（同口径增长2.5%以上）) the goal needs review;
 - a goal without a figure (qualitative) gets no verdict: ``needs_review``.
 """
 
@@ -73,6 +74,7 @@ _RATE_KINDS = {"percent", "concentration", "ratio"}
 _DONE_IN_YEAR = {"level", "increase"}
 _NOT_COUNTS = {*_RATE_KINDS, "points", "multiple"}
 POSSIBLE = "possible_evidence"  # flag of a weaker candidate: shown for review, not judged
+CONFLICTING = "conflicting"  # flag of evidence whose other figures for the period point the other way
 
 
 def _base(measure: str) -> tuple[str, int]:
@@ -363,7 +365,7 @@ class Judge:
                     flags.append("end_of_period")
             if not chosen:
                 # a multi-year review's figure for each year (每年新增就业超过90万人) holds for its last year
-                chosen = [o for o in later if o.period.start < o.period.end == gp.start and self._per_year(o)]
+                chosen = [o for o in later if o.period.start < o.period.end == gp.start and self._per_year(goal, o)]
                 if chosen:
                     flags.append("per_year")
         else:
@@ -412,8 +414,13 @@ class Judge:
         kept = goal.unit in self.lex.things.stock_units or any(w in name for w in self.lex.things.stock_words)
         return kept and not self.things.has_action(name)
 
-    def _per_year(self, out: Statement) -> bool:
-        return out.measure in ("level", "increase") and any(w in out.quote for w in self.lex.things.per_year_words)
+    def _per_year(self, goal: Statement, out: Statement) -> bool:
+        """A figure said of each year of a multi-year review (每年, 稳定在). A floor each year (稳定在7100万亩以上)
+        below the goal's floor (7140万亩) says nothing about the last year: not evidence."""
+        if out.measure not in ("level", "increase") or not any(w in out.quote for w in self.lex.things.per_year_words):
+            return False
+        floor_short = out.comparator in (">=", ">") and goal.value is not None and out.value is not None
+        return not (floor_short and self.direction(goal) == "higher" and out.value < goal.value)  # type: ignore[operator]
 
     def _candidates(self, goal: Statement, outs: list[Statement]) -> list[tuple[Statement, int]]:
         res = []
@@ -503,7 +510,8 @@ class Judge:
             flags = flags + [f for f in vflags if f not in flags]
             zh, en = self.reason(goal, out, verdict, flags, None, sign)
             disagree = {self.verdict(goal, o, signs[o.key])[0] for o in others} - {verdict}
-            if disagree:
+            if disagree:  # 增长1.7%（同口径增长2.5%以上）: the goal needs review
+                flags.append(CONFLICTING)
                 zh += "；同期其他数字的结论不同，请人工核对"
                 en += "; other figures for the same period point the other way: check by hand"
             return self._match(goal, out, verdict, margin, flags, (zh, en))
@@ -719,7 +727,7 @@ class Judge:
                 reason_en="a target without a figure: a person must judge",
             )
         if m is not None:
-            if POSSIBLE in m.flags:
+            if POSSIBLE in m.flags or CONFLICTING in m.flags:
                 return GoalStatus(
                     goal=goal.key, status="needs_review", match=m, reason_zh=m.reason_zh, reason_en=m.reason_en
                 )

@@ -86,6 +86,7 @@ FLAGS = {
     "proxy_indicator": ("相近指标", "a related indicator"),
     "end_of_period": ("多年回顾中截至该年的水平", "the level a multi-year review gives for its last year"),
     "per_year": ("多年回顾中每年的数字", "a multi-year review's figure for each year"),
+    "conflicting": ("同期数字结论不同，需人工核对", "figures for the same period point different ways: check by hand"),
 }
 MEASURES = {
     "level": ("水平", "level"),
