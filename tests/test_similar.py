@@ -266,3 +266,10 @@ def test_a_stock_level_is_not_an_increase() -> None:
     done = _st("goal", "改造城中村", "城中村10万户", 100000, "户", "level", 2025, 2025)
     started = _st("outcome", "新开工城中村", "城中村5.1万户", 51000, "户", "increase", 2025, 2026)
     assert j.sign(done, started) == 1
+
+
+def test_per_year_floor_below_the_goal_is_no_evidence() -> None:
+    # hunan-2025 确保粮食播种面积稳定在7140万亩以上 vs hunan-2026's five-year review 稳定在7100万亩以上:
+    # at least 7100 each year says nothing about 7140 in 2025
+    st, out = goal_status("hunan", "粮食播种面积稳定在7140万亩以上", "7140万亩")
+    assert out is None or "7100" not in out.quote, st.reason_en
