@@ -75,6 +75,8 @@ _DONE_IN_YEAR = {"level", "increase"}
 _NOT_COUNTS = {*_RATE_KINDS, "points", "multiple"}
 POSSIBLE = "possible_evidence"  # flag of a weaker candidate: shown for review, not judged
 CONFLICTING = "conflicting"  # flag of evidence whose other figures for the period point the other way
+INCONCLUSIVE = "inconclusive"  # flag of a per-year floor below the goal: the goal needs review
+_REVIEW_FLAGS = {POSSIBLE, CONFLICTING, INCONCLUSIVE}
 
 
 def _base(measure: str) -> tuple[str, int]:
@@ -310,6 +312,9 @@ class Judge:
         if "per_year" in flags:
             zh += "（取自多年回顾中每年的数字）"
             en += " (a multi-year review's figure for each of its years)"
+        if INCONCLUSIVE in flags:
+            zh += "；该数字是每年的下限，低于目标，无法判断当年是否达到，请人工核对"
+            en += "; it is a floor for each year, below the target: whether that year reached it is open, check by hand"
         if "evidence_after_deadline" in flags:
             zh += "（证据晚于目标期限）"
             en += " (evidence from after the deadline)"
@@ -365,9 +370,11 @@ class Judge:
                     flags.append("end_of_period")
             if not chosen:
                 # a multi-year review's figure for each year (每年新增就业超过90万人) holds for its last year
-                chosen = [o for o in later if o.period.start < o.period.end == gp.start and self._per_year(goal, o)]
+                chosen = [o for o in later if o.period.start < o.period.end == gp.start and self._per_year(o)]
                 if chosen:
                     flags.append("per_year")
+                    if all(self._floor_short(goal, o) for o in chosen):
+                        flags.append(INCONCLUSIVE)
         else:
             start_ok = (
                 (lambda o: o.period.start == gp.start)
@@ -414,13 +421,15 @@ class Judge:
         kept = goal.unit in self.lex.things.stock_units or any(w in name for w in self.lex.things.stock_words)
         return kept and not self.things.has_action(name)
 
-    def _per_year(self, goal: Statement, out: Statement) -> bool:
-        """A figure said of each year of a multi-year review (每年, 稳定在). A floor each year (稳定在7100万亩以上)
-        below the goal's floor (7140万亩) says nothing about the last year: not evidence."""
-        if out.measure not in ("level", "increase") or not any(w in out.quote for w in self.lex.things.per_year_words):
+    def _per_year(self, out: Statement) -> bool:
+        """A figure said of each year of a multi-year review (每年, 稳定在)."""
+        return out.measure in ("level", "increase") and any(w in out.quote for w in self.lex.things.per_year_words)
+
+    def _floor_short(self, goal: Statement, out: Statement) -> bool:
+        """A floor (稳定在7100万亩以上) below a goal to reach (7140万亩): the true figure may be either side."""
+        if out.comparator not in (">=", ">") or goal.value is None or out.value is None:
             return False
-        floor_short = out.comparator in (">=", ">") and goal.value is not None and out.value is not None
-        return not (floor_short and self.direction(goal) == "higher" and out.value < goal.value)  # type: ignore[operator]
+        return self.direction(goal) == "higher" and out.value < goal.value
 
     def _candidates(self, goal: Statement, outs: list[Statement]) -> list[tuple[Statement, int]]:
         res = []
@@ -727,7 +736,7 @@ class Judge:
                 reason_en="a target without a figure: a person must judge",
             )
         if m is not None:
-            if POSSIBLE in m.flags or CONFLICTING in m.flags:
+            if _REVIEW_FLAGS & set(m.flags):
                 return GoalStatus(
                     goal=goal.key, status="needs_review", match=m, reason_zh=m.reason_zh, reason_en=m.reason_en
                 )

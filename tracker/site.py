@@ -87,6 +87,7 @@ FLAGS = {
     "end_of_period": ("多年回顾中截至该年的水平", "the level a multi-year review gives for its last year"),
     "per_year": ("多年回顾中每年的数字", "a multi-year review's figure for each year"),
     "conflicting": ("同期数字结论不同，需人工核对", "figures for the same period point different ways: check by hand"),
+    "inconclusive": ("每年下限低于目标，需人工核对", "a floor for each year below the target: check by hand"),
 }
 MEASURES = {
     "level": ("水平", "level"),

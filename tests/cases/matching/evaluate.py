@@ -205,7 +205,7 @@ class Result:
     review: int = 0  # not matched, but the right outcome is shown as possible evidence
     traps: int = 0
     trap_errors: int = 0
-    trap_review: int = 0  # a trap's outcome shown as possible evidence (not judged: allowed)
+    trap_review: int = 0  # a trap's outcome shown for review, the goal not judged by it (allowed)
     goal_missing: int = 0
     outcome_missing: int = 0
     misses: list[str] = field(default_factory=list)
@@ -287,10 +287,8 @@ def evaluate(gold: list[dict[str, Any]], data: dict[str, Any], texts: dict[str, 
             if goal is None:
                 continue
             m = ex.links_to(goal, o_src, t["outcome"], t["outcome_figure"])
-            if m is None:
-                cand = ex.candidate(goal)
-                out = ex.locate(o_src, t["outcome"], t["outcome_figure"], "outcome") if cand else None
-                res.trap_review += out is not None and out["id"] == cand
+            if m is None or ex.verdict(goal, m) == "needs_review":  # shown for review, not judged: allowed
+                res.trap_review += m is not None or ex.shows(goal, o_src, t["outcome"], t["outcome_figure"])
                 continue
             if m["verdict"] == "not_comparable" and t.get("not_comparable_ok"):
                 continue
@@ -330,7 +328,7 @@ def report(res: Result, verbose: bool) -> str:
         f"  (goal not extracted: {res.goal_missing}; outcome not extracted: {res.outcome_missing};"
         f" right outcome shown only for review where the gold wants a verdict: {res.review})",
         f"verdict accuracy:  {res.right}/{res.found} = {pct(res.right, res.found)}",
-        f"trap errors:       {res.trap_errors}/{res.traps}  (traps shown only as possible evidence: {res.trap_review})",
+        f"trap errors:       {res.trap_errors}/{res.traps}  (traps shown only for review: {res.trap_review})",
     ]
     for card, (none, total) in res.no_evidence.items():
         wrong = len(res.false_no_evidence.get(card, []))
