@@ -274,3 +274,11 @@ def test_per_year_floor_below_the_goal_needs_review() -> None:
     st, out = goal_status("hunan", "粮食播种面积稳定在7140万亩以上", "7140万亩")
     assert out is not None and "7100" in out.quote
     assert st.status == "needs_review" and st.match is not None and "inconclusive" in st.match.flags
+
+
+def test_own_level_is_implied() -> None:
+    # shandong-2025 培育海洋特色产业集聚区 -> shandong-2026 新培育省级现代海洋特色产业集聚区: a province's
+    # report leaves 省级 out; 国家 is another level all the same
+    assert T.refusal("培育海洋特色产业集聚区", "新培育省级现代海洋特色产业集聚区", "山东省") is None
+    assert T.refusal("培育海洋特色产业集聚区", "新培育省级现代海洋特色产业集聚区", "上海市") is not None
+    assert T.refusal("单项冠军企业", "新增国家制造业单项冠军企业", "湖南省") is not None

@@ -465,7 +465,7 @@ class Judge:
             score = max(self.things.similarity(a, b) for a in g_things for b in self._things(o))
             if score < th.review:
                 continue
-            if self.things.refusal(goal.indicator.name, o.indicator.name) is not None:
+            if self.things.refusal(goal.indicator.name, o.indicator.name, goal.region) is not None:
                 continue
             picked = self.pick(goal, [o])
             if picked is None:

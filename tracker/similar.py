@@ -155,12 +155,20 @@ class Things:
             return max(dice, _CONTAINED + (1 - _CONTAINED) * len(short) / len(long_))
         return dice
 
-    def refusal(self, goal_name: str, out_name: str) -> str | None:
+    def own_level(self, region: str) -> str | None:
+        """The level word a report uses for its own government (省级 in 山东省's report): implied when absent."""
+        for suffix, word in self.lex.things.own_level.items():
+            if region.endswith(suffix):
+                return word
+        return None
+
+    def refusal(self, goal_name: str, out_name: str, region: str = "") -> str | None:
         """Why the two names cannot be one thing: a narrowing word or a place on one side only, or one
         thing of a list on the other side (水利完成投资 is not 交通、能源、水利完成投资)."""
         a, b = self.text(goal_name), self.text(out_name)
+        own = self.own_level(region)
         for w in self._narrowing:
-            if (w in a) != (w in b):
+            if (w in a) != (w in b) and w != own:
                 return f"sub-category: {w}"
         for w in self.lex.things.narrowing_starts:
             if a.startswith(w) != b.startswith(w):
