@@ -31,7 +31,8 @@ MATCH = lexicon().things.threshold.match
         ("新增家庭养老床位", "家庭养老床位"),  # beijing-2026
         ("更新改造住宅老旧电梯", "住宅老旧电梯"),  # zhejiang-2025
         ("10大类民生实事项目如期完成", "大类民生实事项目"),  # hubei-2026: a tail, figures aside
-        ("加快推进第一批重大改革事项落地见效", "首批重大改革事项"),  # adverb, action, tail; 第一批 = 首批
+        ("加快推进第一批重大改革事项落地见效", "首批改革"),  # adverb, action, tails, qualifier; 第一批 = 首批
+        ("更新改造燃气、供排水等老化管道", "燃气供排水管网"),  # sichuan: the list-ending 等, 管道 = 管网
         ("新型公共文化空间投入使用", "公共文化空间"),  # anhui-2026: a qualifier and a tail
         ("供应国有建设用地", "建设用地"),  # 建设 is part of the thing here: one action is stripped
     ],

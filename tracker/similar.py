@@ -38,6 +38,7 @@ class Things:
         self._adverbs = by_len(t.adverbs)
         self._tails = by_len(t.tails)
         self._qualifiers = by_len(t.qualifiers)
+        self._drop = [re.compile(rx) for rx in t.drop_regex]
         self._narrowing = by_len(t.narrowing)
         self._heads = by_len(t.measure_heads)
         self._cache: dict[str, str] = {}
@@ -74,6 +75,8 @@ class Things:
         s = self.text(name)
         for q in self._qualifiers:
             s = s.replace(q, "")
+        for rx in self._drop:
+            s = rx.sub("", s)
         # adverbs, then one action, from the front; tails, then one action, from the back
         s = self._strip_front(self._strip_front(s, self._adverbs, many=True), self._actions, many=False)
         s = self._strip_back(self._strip_back(s, self._tails, many=True), self._actions, many=False)

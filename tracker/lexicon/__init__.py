@@ -6,6 +6,7 @@ in a data file fails loudly on load, naming the file and the field.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -315,6 +316,7 @@ class Things(Strict):
     adverbs: list[str]
     tails: list[str]
     qualifiers: list[str]
+    drop_regex: list[str] = []
     narrowing: list[str]
     narrowing_starts: list[str]
     generic: list[str]
@@ -329,6 +331,11 @@ class Things(Strict):
 
     @model_validator(mode="after")
     def _words(self) -> Things:
+        for rx in self.drop_regex:
+            try:
+                re.compile(rx)
+            except re.error as exc:
+                raise ValueError(f"drop_regex {rx!r}: {exc}") from exc
         for name in (
             "actions",
             "adverbs",
