@@ -35,6 +35,7 @@ MATCH = lexicon().things.threshold.match
         ("更新改造燃气、供排水等老化管道", "燃气供排水管网"),  # sichuan: the list-ending 等, 管道 = 管网
         ("新型公共文化空间投入使用", "公共文化空间"),  # anhui-2026: a qualifier and a tail
         ("供应国有建设用地", "建设用地"),  # 建设 is part of the thing here: one action is stripped
+        ("经营主体数量中企业数", "企业数"),  # zhejiang-2025 其中企业数增长5%: the part, not the whole
     ],
 )
 def test_thing_counted(name: str, thing: str) -> None:

@@ -73,6 +73,9 @@ class Things:
         if hit is not None:
             return hit
         s = self.text(name)
+        for m in self.lex.things.part_of:  # 经营主体数量中企业数 counts 企业
+            if m in s and len(s.rsplit(m, 1)[1]) >= _MIN_THING:
+                s = s.rsplit(m, 1)[1]
         for q in self._qualifiers:
             s = s.replace(q, "")
         for rx in self._drop:

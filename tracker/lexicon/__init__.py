@@ -317,6 +317,7 @@ class Things(Strict):
     tails: list[str]
     qualifiers: list[str]
     drop_regex: list[str] = []
+    part_of: list[str] = []
     narrowing: list[str]
     narrowing_starts: list[str]
     generic: list[str]
