@@ -208,6 +208,7 @@ class Result:
     trap_review: int = 0  # a trap's outcome shown for review, the goal not judged by it (allowed)
     goal_missing: int = 0
     outcome_missing: int = 0
+    outcome_figure_missing: int = 0  # the outcome's sentence is read, its figure is not a statement
     misses: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
     trap_lines: list[str] = field(default_factory=list)
@@ -252,9 +253,13 @@ def evaluate(gold: list[dict[str, Any]], data: dict[str, Any], texts: dict[str, 
                 continue
             if m is None:
                 note = ""
-                if ex.locate(o_src, e["outcome"], e["outcome_figure"], "outcome") is None:
+                out = ex.locate(o_src, e["outcome"], e["outcome_figure"], "outcome")
+                if out is None:
                     res.outcome_missing += 1
                     note = "outcome not extracted"
+                elif out["value"] is None or Decimal(str(out["value"])) not in figure_values(e["outcome_figure"]):
+                    res.outcome_figure_missing += 1
+                    note = f"the outcome figure is no statement of its own (only inside «{out['quote']}»)"
                 got = ex.match.get(goal["id"])
                 if got is not None:
                     other = ex.by_id.get(got["outcome"], {})
@@ -325,7 +330,8 @@ def pct(a: int, b: int) -> str:
 def report(res: Result, verbose: bool) -> str:
     lines = [
         f"pair recall:       {res.found}/{res.pairs} = {pct(res.found, res.pairs)}"
-        f"  (goal not extracted: {res.goal_missing}; outcome not extracted: {res.outcome_missing};"
+        f"  (goal not extracted: {res.goal_missing}; outcome not extracted: {res.outcome_missing},"
+        f" its figure not a statement of its own: {res.outcome_figure_missing};"
         f" right outcome shown only for review where the gold wants a verdict: {res.review})",
         f"verdict accuracy:  {res.right}/{res.found} = {pct(res.right, res.found)}",
         f"trap errors:       {res.trap_errors}/{res.traps}  (traps shown only for review: {res.trap_review})",
