@@ -180,6 +180,9 @@ def sichuan_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
 def test_export_gives_score_and_candidate_as_extra_keys(sichuan_export: tuple[Path, dict[str, Any]]) -> None:
     tmp, data = sichuan_export
     ids = {s["id"]: s for s in data["statements"]}
+    # every statement carries the thing it counts
+    village = next(s for s in data["statements"] if s["kind"] == "goal" and "城中村10万户" in s["quote"])
+    assert village["thing"] and "城中村" in village["thing"]
     scored = [m for m in data["matches"] if m["score"] is not None]
     assert scored and all(0 < m["score"] <= 1 and "similarity" in m["reason_en"] for m in scored)
     assert all(POSSIBLE not in m["flags"] for m in data["matches"])  # possible evidence is not a match

@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import TextIO
 
@@ -19,6 +20,7 @@ from tracker import review, store
 from tracker.lexicon import Tolerances
 from tracker.match import POSSIBLE, Judge, target_text
 from tracker.models import Document, GoalStatus, Match, Statement
+from tracker.similar import Things
 
 SCHEMA = "tracker.export/1"
 
@@ -76,6 +78,7 @@ class ExportStatement(_M):
     relation: str | None
     rule: str
     section: str | None
+    thing: str | None = None  # the thing counted (核心对象): the name without actions, adverbs, tails, qualifiers
 
 
 class ExportDecision(_M):
@@ -249,8 +252,14 @@ def export_statement(rid: int, doc_id: int, st: Statement) -> ExportStatement:
             "relation": st.relation,
             "rule": st.rule,
             "section": st.section,
+            "thing": _things().thing(st.indicator.name),
         }
     )
+
+
+@cache
+def _things() -> Things:
+    return Things()
 
 
 @dataclass
