@@ -74,6 +74,22 @@ def test_alike_things_match(goal: str, outcome: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("goal", "outcome"),
+    [  # the wordings issue 12 lists (actions, adverbs, tails; 占比/比重)
+        ("新建提升口袋公园", "口袋公园等建成开放"),
+        ("清单化项目化改造燃气管网", "燃气管网"),
+        ("建设口袋公园", "新建口袋公园"),
+        ("产业投资占比", "产业投资比重"),
+        ("肉牛屠宰量", "肉牛屠宰加工量"),
+        ("接待国内外游客", "接待游客"),
+    ],
+)
+def test_issue_wordings_match(goal: str, outcome: str) -> None:
+    assert T.similarity(T.thing(goal), T.thing(outcome)) >= MATCH
+    assert T.refusal(goal, outcome) is None
+
+
+@pytest.mark.parametrize(
     ("goal", "outcome", "why"),
     [
         ("发明专利", "高价值发明专利", "高价值"),
@@ -89,6 +105,17 @@ def test_alike_things_match(goal: str, outcome: str) -> None:
 def test_sub_categories_and_places_refused(goal: str, outcome: str, why: str) -> None:
     refusal = T.refusal(goal, outcome)
     assert refusal is not None and why in refusal
+
+
+@pytest.mark.parametrize(
+    ("phrase", "indicator"),
+    [("带动工业投资", "industrial_investment"), ("一般公共预算收入同口径", "general_budget_revenue")],
+)
+def test_phrase_matches_a_lexicon_indicator(phrase: str, indicator: str) -> None:
+    lex = lexicon().indicators
+    ind = lex.by_id(indicator)
+    assert ind is not None
+    assert max(T.similarity(T.thing(phrase), T.text(a)) for a in lex.aliases_of(ind)) >= MATCH
 
 
 def test_other_things_are_not_alike() -> None:
