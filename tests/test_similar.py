@@ -178,7 +178,7 @@ def test_exports_to_one_market_do_not_judge_all_exports() -> None:
 
 
 def test_weaker_candidate_is_possible_evidence_not_no_evidence() -> None:
-    _, statuses, matches = judged("sichuan")
+    _, statuses, matches = judged("beijing")  # 建设2.5万个停车位 ~ 中心城区新增机动车停车位5万余个
     possible = [m for m in matches.values() if POSSIBLE in m.flags]
     assert possible
     for m in possible:
@@ -191,10 +191,10 @@ def test_weaker_candidate_is_possible_evidence_not_no_evidence() -> None:
 
 
 @pytest.fixture(scope="module")
-def sichuan_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    tmp = tmp_path_factory.mktemp("sichuan")
+def corpus_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    tmp = tmp_path_factory.mktemp("corpus")
     db = f"sqlite:///{tmp / 'db.sqlite'}"
-    files = [str(CORPUS / f"sichuan-{y}.txt") for y in (2025, 2026)]
+    files = [str(CORPUS / f"{r}-{y}.txt") for r in ("sichuan", "beijing") for y in (2025, 2026)]
     run = [sys.executable, "-m", "tracker"]
     p = subprocess.run([*run, "run", *files, "--db", db, "--out", str(tmp / "site")], capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
@@ -204,8 +204,8 @@ def sichuan_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
     return tmp, json.loads(out.read_text(encoding="utf-8"))
 
 
-def test_export_gives_score_and_candidate_as_extra_keys(sichuan_export: tuple[Path, dict[str, Any]]) -> None:
-    tmp, data = sichuan_export
+def test_export_gives_score_and_candidate_as_extra_keys(corpus_export: tuple[Path, dict[str, Any]]) -> None:
+    tmp, data = corpus_export
     ids = {s["id"]: s for s in data["statements"]}
     # every statement carries the thing it counts
     village = next(s for s in data["statements"] if s["kind"] == "goal" and "城中村10万户" in s["quote"])
@@ -227,9 +227,9 @@ def test_export_gives_score_and_candidate_as_extra_keys(sichuan_export: tuple[Pa
 
 
 def test_reviewer_verdict_on_possible_evidence_makes_it_the_evidence(
-    sichuan_export: tuple[Path, dict[str, Any]],
+    corpus_export: tuple[Path, dict[str, Any]],
 ) -> None:
-    tmp, data = sichuan_export
+    tmp, data = corpus_export
     g = next(g for g in data["goal_status"] if g.get("candidate"))
     db = f"sqlite:///{tmp / 'db.sqlite'}"
     run = [sys.executable, "-m", "tracker"]

@@ -447,7 +447,7 @@ class Judge:
         """The outcome (other indicator key) whose thing counted is most like the goal's, above the review
         threshold: (score, outcome, sign, flags). Same region (``outs``), compatible unit, measure and
         period; never two different lexicon indicators, a sub-category word or a place named on one
-        side only; a thing that is only a general word (项目) is shown for review at most."""
+        side only, nor a thing that is only a general word (项目)."""
         th = self.lex.things.threshold
         g_things = self._things(goal)
         found: list[tuple[float, int, Statement, int, list[str]]] = []
@@ -471,7 +471,7 @@ class Judge:
             if picked is None:
                 continue
             if self.things.generic(g_things[0]) or self.things.generic(self._things(o)[0]):
-                score = min(score, th.review)  # too general to judge on: shown for review at most
+                continue  # too general (项目, 企业) to say which thing: neither evidence nor a candidate
             found.append((score, -o.span.start, o, sign, picked[1]))
         if not found:
             return None
