@@ -41,6 +41,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
+from tracker.candidates import Candidates
 from tracker.lexicon import Lexicon, Tolerances, lexicon
 from tracker.models import GoalStatus, Match, Statement
 from tracker.similar import Things
@@ -175,11 +176,7 @@ class Judge:
         self._ind = {i.id: i for i in self.lex.indicators.indicators}
         self._unit_kind = {u.canonical: u.kind for u in self.lex.units.units}
         self.things = Things(self.lex)
-        self._things_cache: dict[tuple[str, str | None], list[str]] = {}
-        self._unit_group: dict[str, set[str]] = defaultdict(set)
-        for group in self.lex.things.unit_groups:
-            for u in group:
-                self._unit_group[u] |= set(group)
+        self.candidates = Candidates(self)
         # related indicators, both ways: id -> [(other id, zh, en)]
         self._related: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         for ind in self.lex.indicators.indicators:
@@ -331,12 +328,6 @@ class Judge:
     def _usable_unit(self, goal: Statement, out: Statement) -> bool:
         return goal.unit is None or out.unit == goal.unit
 
-    def _same_unit_family(self, goal: Statement, out: Statement) -> bool:
-        """Same unit, or units that count the same kind of thing (项 and 个)."""
-        if goal.unit == out.unit:
-            return True
-        return goal.unit is not None and out.unit in self._unit_group.get(goal.unit, set())
-
     def sign(self, goal: Statement, out: Statement) -> int | None:
         """``measure_sign``, with a count of things done in one year read alike as a level or an increase."""
         s = measure_sign(goal.measure, out.measure)
@@ -442,41 +433,6 @@ class Judge:
             if sign is not None:
                 res.append((o, sign))
         return res
-
-    def search(self, goal: Statement, outs: list[Statement]) -> tuple[float, Statement, int, list[str]] | None:
-        """The outcome (other indicator key) whose thing counted is most like the goal's, above the review
-        threshold: (score, outcome, sign, flags). Same region (``outs``), compatible unit, measure and
-        period; never two different lexicon indicators, a sub-category word or a place named on one
-        side only, nor a thing that is only a general word (项目)."""
-        th = self.lex.things.threshold
-        g_things = self._things(goal)
-        found: list[tuple[float, int, Statement, int, list[str]]] = []
-        one_year = goal.period.start == goal.period.end
-        for o in outs:
-            if o.value is None or o.indicator.key == goal.indicator.key or o.report_year <= goal.report_year:
-                continue
-            if (one_year and o.period.end != goal.period.end) or not self._same_unit_family(goal, o):
-                continue  # every evidence of a one-year goal ends in its year (see ``pick``)
-            if goal.indicator.id and o.indicator.id and goal.indicator.id != o.indicator.id:
-                continue
-            sign = self.sign(goal, o)
-            if sign is None:
-                continue
-            score = max(self.things.similarity(a, b) for a in g_things for b in self._things(o))
-            if score < th.review:
-                continue
-            if self.things.refusal(goal.indicator.name, o.indicator.name, goal.region) is not None:
-                continue
-            picked = self.pick(goal, [o])
-            if picked is None:
-                continue
-            if self.things.generic(g_things[0]) or self.things.generic(self._things(o)[0]):
-                continue  # too general (项目, 企业) to say which thing: neither evidence nor a candidate
-            found.append((score, -o.span.start, o, sign, picked[1]))
-        if not found:
-            return None
-        score, _, out, sign, flags = max(found, key=lambda f: (f[0], f[1]))
-        return score, out, sign, flags
 
     def _match(
         self,
@@ -586,25 +542,13 @@ class Judge:
                 )
         return None
 
-    def _things(self, st: Statement) -> list[str]:
-        """The things a statement counts: of its name, and of every alias of its lexicon indicator."""
-        key = (st.indicator.name, st.indicator.id)
-        hit = self._things_cache.get(key)
-        if hit is None:
-            things = [self.things.thing(st.indicator.name)]
-            ind = self._ind.get(st.indicator.id or "")
-            if ind is not None:  # the lexicon's names are names already: made one text, not stripped
-                things += [self.things.text(n) for n in self.lex.indicators.aliases_of(ind)]
-            hit = self._things_cache[key] = list(dict.fromkeys(things))
-        return hit
-
     def match_alike(self, goal: Statement, outs: list[Statement]) -> Match | None:
         """A goal whose indicator key no outcome shares: the outcome counting the most alike thing.
         Above the match threshold it is judged; above the review threshold it is possible evidence."""
-        found = self.search(goal, outs)
+        found = self.candidates.best(goal, outs)
         if found is None:
             return None
-        score, out, sign, flags = found
+        score, out, sign, flags = found.score, found.outcome, found.sign, list(found.flags)
         verdict, margin, vflags = self.verdict(goal, out, sign)
         flags = flags + [f for f in vflags if f not in flags]
         zh, en = self.reason(goal, out, verdict, flags, None, sign)
