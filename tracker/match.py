@@ -21,7 +21,7 @@ Rules, in the order they apply (templates/methods.html explains them to readers)
   off track, the goal stays pending), else the first one after the deadline
   (``evidence_after_deadline``). Never evidence about years before the goal was set;
 - when no outcome shares the goal's indicator key: the outcome counting the most alike
-  thing (``tracker/similar.py``, ``things.yaml``), same region, unit family, measure and
+  thing (``tracker/candidates.py``, ``tracker/similar.py``, ``things.yaml``), same region, unit family, measure and
   period, never across a sub-category word, a place or a list on one side only; within a
   year a count of things done reads alike as a level or an increase; below the match
   threshold it is only possible evidence (``needs_review``). The same indicator with
