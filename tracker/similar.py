@@ -43,6 +43,7 @@ class Things:
         self._heads = by_len(t.measure_heads)
         self._cache: dict[str, str] = {}
         self._gram_cache: dict[str, frozenset[str]] = {}
+        self._head_cache: dict[str, tuple[str, str]] = {}
 
     @cached_property
     def _places(self) -> list[str]:
@@ -129,10 +130,11 @@ class Things:
 
     def _head(self, thing: str) -> tuple[str, str]:
         """(what is measured, the measure word at its end): 服务业增加值 -> (服务业, 增加值)."""
-        for h in self._heads:
-            if thing.endswith(h) and len(thing) > len(h):
-                return thing[: -len(h)], h
-        return thing, ""
+        hit = self._head_cache.get(thing)
+        if hit is None:
+            hit = next(((thing[: -len(h)], h) for h in self._heads if thing.endswith(h) and len(thing) > len(h)), None)
+            hit = self._head_cache[thing] = hit or (thing, "")
+        return hit
 
     def names_action(self, name: str) -> bool:
         """Whether an action word is anywhere in ``name`` (城镇新增就业, 改造城中村)."""
