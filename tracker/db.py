@@ -22,6 +22,7 @@ from sqlalchemy import (
     JSON,
     DateTime,
     Engine,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -135,6 +136,7 @@ class MatchRow(Base):
     flags: Mapped[list[str]] = mapped_column(JSON)
     reason_zh: Mapped[str] = mapped_column(Text)
     reason_en: Mapped[str] = mapped_column(Text)
+    score: Mapped[float | None] = mapped_column(Float)  # similarity of the things counted, when matched on it
 
 
 class ReviewRow(Base):

@@ -31,7 +31,7 @@ from tracker import store
 from tracker.csvcell import SafeWriter, restore
 from tracker.errors import TrackerError
 from tracker.lexicon import Tolerances
-from tracker.match import Judge, fmt, target_text
+from tracker.match import POSSIBLE, Judge, fmt, target_text
 from tracker.models import GoalStatus, Match, Statement
 from tracker.store import ConflictError, Decision
 
@@ -256,6 +256,8 @@ def apply(
         rv.overridden = changed
         if eff is not None:
             flags = list(eff.flags)
+            if rv.verdict is not None:  # a reviewer's verdict on possible evidence makes it the evidence
+                flags = [f for f in flags if f != POSSIBLE]
             if changed and OVERRIDDEN not in flags:
                 flags.append(OVERRIDDEN)
             upd: dict[str, object] = {"flags": flags}

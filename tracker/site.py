@@ -33,7 +33,7 @@ from tracker import review, store
 from tracker.errors import TrackerError
 from tracker.export import write_export_and_csv
 from tracker.lexicon import Tolerance, Tolerances, lexicon
-from tracker.match import fmt, target_text
+from tracker.match import POSSIBLE, fmt, target_text
 from tracker.models import Document, GoalStatus, Match, Region, Statement
 from tracker.paths import BUILD_FILE, templates_dir
 
@@ -72,17 +72,24 @@ STATUS_NOTE = {
         "后续报告中未找到同一地区、指标、时期的结果；不等于未达成",
         "no later report gives a result for the same region, indicator and period; not a miss",
     ),
-    "needs_review": ("目标没有数值，需人工判断", "a target without a figure: a person must judge"),
+    "needs_review": (
+        "目标没有数值，或只找到可能的证据，需人工判断",
+        "a target without a figure, or only possible evidence was found: a person must judge",
+    ),
 }
 FLAGS = {
     "overridden": ("人工改判", "overridden by a reviewer"),
     "linked_by_reviewer": ("证据由复核人指定", "evidence linked by a reviewer"),
     "evidence_after_deadline": ("证据晚于目标期限", "evidence from after the deadline"),
+    POSSIBLE: ("可能的证据，需人工核对", "possible evidence, to be checked by hand"),
     "interim": ("期中数据", "interim figure"),
     "approximate": ("含约数", "approximate figures"),
     "several_outcomes": ("有多个结果，取最新报告", "several results: the latest report's is used"),
     "proxy_indicator": ("相近指标", "a related indicator"),
     "end_of_period": ("多年回顾中截至该年的水平", "the level a multi-year review gives for its last year"),
+    "per_year": ("多年回顾中每年的数字", "a multi-year review's figure for each year"),
+    "conflicting": ("同期数字结论不同，需人工核对", "figures for the same period point different ways: check by hand"),
+    "inconclusive": ("每年下限低于目标，需人工核对", "a floor for each year below the target: check by hand"),
 }
 MEASURES = {
     "level": ("水平", "level"),
@@ -232,6 +239,7 @@ class Evidence(Ctx):
     report_year: int
     period: str
     value: str
+    possible: bool = False  # a weaker candidate: shown for review, not judged on
 
 
 class ReviewEntry(Ctx):
@@ -574,7 +582,12 @@ class _Data:
         self.evidenced: dict[int, list[tuple[int, int, Statement, GoalStatus, int]]] = defaultdict(list)
         for rid, doc_id, st in self.rows:
             gs = self.status.get(st.key)
-            if gs is not None and gs.match is not None and gs.match.outcome in self.by_key:
+            if (
+                gs is not None
+                and gs.match is not None
+                and gs.match.outcome in self.by_key
+                and gs.status != "needs_review"
+            ):
                 orid, odoc, _ = self.by_key[gs.match.outcome]
                 self.evidenced[odoc].append((rid, doc_id, st, gs, orid))
         self.charted = {
@@ -605,9 +618,10 @@ class _Data:
                 report_year=od.year,
                 period=str(ost.period),
                 value=fmt(ost.value, ost.unit),
+                possible=POSSIBLE in m.flags,
             )
         tzh, ten = _target(st)
-        mzh, men = _margin(m.margin if m else None, st.unit)
+        mzh, men = _margin(m.margin if m and POSSIBLE not in m.flags else None, st.unit)
         return GoalRow(
             id=_anchor(rid),
             href=source_href(doc_id, _anchor(rid)),

@@ -6,6 +6,7 @@ in a data file fails loudly on load, naming the file and the field.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -303,6 +304,69 @@ class Tolerances(Strict):
         return self.default
 
 
+class Replace(Strict):
+    text: str = Field(min_length=1)
+    as_: str = Field(alias="as")
+
+
+class Thresholds(Strict):
+    match: float = Field(gt=0, le=1)
+    review: float = Field(gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _order(self) -> Thresholds:
+        if self.review > self.match:
+            raise ValueError("threshold.review must not exceed threshold.match")
+        return self
+
+
+class Things(Strict):
+    """What a statement counts (核心对象), apart from actions, adverbs, tails and qualifiers (things.yaml)."""
+
+    same_text: list[Replace]
+    synonyms: list[Replace]
+    actions: list[str]
+    adverbs: list[str]
+    tails: list[str]
+    qualifiers: list[str]
+    drop_regex: list[str] = []
+    part_of: list[str] = []
+    narrowing: list[str]
+    narrowing_starts: list[str]
+    generic: list[str]
+    measure_heads: list[str]
+    list_marks: list[str]
+    own_level: dict[str, str] = {}
+    unit_groups: list[list[str]]
+    stock_units: list[str]
+    stock_words: list[str]
+    per_year_words: list[str]
+    threshold: Thresholds
+
+    @model_validator(mode="after")
+    def _words(self) -> Things:
+        for rx in self.drop_regex:
+            try:
+                re.compile(rx)
+            except re.error as exc:
+                raise ValueError(f"drop_regex {rx!r}: {exc}") from exc
+        for name in (
+            "actions",
+            "adverbs",
+            "tails",
+            "qualifiers",
+            "narrowing",
+            "narrowing_starts",
+            "generic",
+            "stock_units",
+            "stock_words",
+            "per_year_words",
+        ):
+            if any(not w for w in getattr(self, name)):
+                raise ValueError(f"{name}: empty word")
+        return self
+
+
 class Lexicon(Strict):
     units: Units
     comparators: Comparators
@@ -312,6 +376,7 @@ class Lexicon(Strict):
     indicators: Indicators
     regions: Regions
     tolerances: Tolerances
+    things: Things
 
 
 def load_lexicon(directory: Path | None = None) -> Lexicon:
@@ -325,6 +390,7 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         indicators=_load("indicators.yaml", Indicators, directory),
         regions=_load("regions.yaml", Regions, directory),
         tolerances=_load("tolerances.yaml", Tolerances, directory),
+        things=_load("things.yaml", Things, directory),
     )
 
 
