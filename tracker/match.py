@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
+from tracker import caution
 from tracker.lexicon import Lexicon, Tolerances, lexicon
 from tracker.models import GoalStatus, Match, Statement
 
@@ -530,6 +531,7 @@ class Judge:
         by_key: dict[tuple[str, str], list[Statement]] = defaultdict(list)
         by_id: dict[tuple[str, str], list[Statement]] = defaultdict(list)
         latest: dict[str, int] = {}
+        outcome = {s.key: s for s in sts if s.kind == "outcome"}
         for s in sts:
             latest[s.region] = max(latest.get(s.region, 0), s.report_year)
             if s.kind == "outcome":
@@ -542,6 +544,14 @@ class Judge:
             if g.kind != "goal":
                 continue
             m = self.match_goal(g, by_key, by_id)
+            out = outcome.get(m.outcome) if m else None
+            if out is not None:
+                sib = [
+                    o
+                    for o in by_key.get((out.region, out.indicator.key), [])
+                    if o.report_year == out.report_year and o.period == out.period and o.key != out.key
+                ]
+                m = caution.check(g, out, m, self.lex, sib)
             if m is not None:
                 matches.append(m)
             statuses.append(self.status(g, m, latest.get(g.region, g.report_year)))
@@ -557,6 +567,11 @@ class Judge:
                 reason_en="a target without a figure: a person must judge",
             )
         if m is not None:
+            if any(f in m.flags for f in caution.CAUTION_FLAGS) and m.verdict != "not_comparable":
+                # half the evidence: the matcher's verdict is kept on the match, a person judges
+                return GoalStatus(
+                    goal=goal.key, status="needs_review", match=m, reason_zh=m.reason_zh, reason_en=m.reason_en
+                )
             if "interim" in m.flags:
                 return GoalStatus(
                     goal=goal.key,
