@@ -667,6 +667,16 @@ def _margin(m: Decimal | None, unit: str | None) -> tuple[str, str]:
 
 
 def _target(st: Statement) -> tuple[str, str]:
+    if st.value is None and st.relation is not None:  # 居民收入增长与经济增长同步: the reference named
+        ref = lexicon().indicators.by_id(st.relation)
+        rzh, ren = (ref.zh, ref.en) if ref else (st.relation, st.relation)
+        if st.comparator in (">", ">="):
+            word = "高于" if st.comparator == ">" else "不低于"
+            return (
+                f"增速{word}{rzh}增速",
+                f"growth {'faster than' if st.comparator == '>' else 'at least'} {ren} growth",
+            )
+        return f"与{rzh}增长同步", f"growth in step with {ren} growth"
     zh, en = target_text(st, "zh"), target_text(st, "en")
     if st.stretch is not None:
         zh += f"，力争{fmt(st.stretch, st.unit)}"
