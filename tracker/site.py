@@ -815,9 +815,10 @@ class _Data:
         return self.by_key.get(picked[0].key) if picked else None
 
     def later(self, st: Statement) -> list[int]:
-        """The reports of the goal's region on hand that come after its period (first such year)."""
-        years = sorted(y for y in self.years.get(st.region, {}) if y > max(st.period.end, st.report_year))
-        return self.years[st.region][years[0]] if years else []
+        """The reports of the goal's region on hand that cover its period: the ones of the year after
+        its end, which review its last year (a report years later reviews other years)."""
+        year = st.period.end + 1
+        return self.years.get(st.region, {}).get(year, []) if year > st.report_year else []
 
     def gap(self, st: Statement, gs: GoalStatus) -> str | None:
         if gs.status == "needs_review" and gs.match is not None:
@@ -843,7 +844,7 @@ class _Data:
         tzh, ten = _target(st)
         # a relational goal's margin is the gap between two growth rates: percentage points
         mzh, men = _margin(m.margin if m else None, "%" if st.relation else st.unit)
-        late = m is not None and LATE in m.flags and gs.status in JUDGED
+        late = _late(gs)
         gap = self.gap(st, gs)
         badges = [Badge(css=f"gap {gap}", zh=GAPS[gap][0], en=GAPS[gap][1])] if gap else []
         return GoalRow(
@@ -879,6 +880,11 @@ class _Data:
             gap=gap,
             more_evidence=more,
         )
+
+
+def _late(gs: GoalStatus) -> bool:
+    """A verdict that rests on a result from after the goal's deadline."""
+    return gs.match is not None and LATE in gs.match.flags and gs.status in JUDGED
 
 
 def review_box(reviewed: review.Reviewed, key: str, by_key: dict[str, tuple[int, int, Statement]]) -> ReviewBox | None:
@@ -1045,8 +1051,8 @@ def _report_pages(
                 outcome=data.by_key[gs.match.outcome][2].quote if gs.match else "",
                 outcome_href=source_href(doc_id, _anchor(orid)),
                 status=gs.status,
-                status_zh=STATUS_ZH[gs.status],
-                status_en=STATUS_EN[gs.status],
+                status_zh=STATUS_ZH[gs.status] + (LATE_ZH if _late(gs) else ""),
+                status_en=STATUS_EN[gs.status] + (LATE_EN if _late(gs) else ""),
             )
             for grid, gdoc, gst, gs, orid in data.evidenced.get(doc_id, [])
         ],
