@@ -291,11 +291,16 @@ def test_charts_label_values_show_the_target_in_the_legend_and_read_big_numbers(
     # the five-year target is one mark at its end year, not a line over five years
     width = page.locator("figure.chart svg .mk.target.met path").first.evaluate("e => e.getBBox().width")
     assert width <= 20
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("figure.chart").first.screenshot(path=str(ARTIFACTS / "chart-shanghai-rd-intensity.png"))
     # a GDP level chart reads 万亿, never 50000亿
     gdp = next(p for p in sorted((corpus / "indicator").glob("*.html")) if "万亿" in p.read_text("utf-8"))
     page = w.open(gdp)
     ticks = page.eval_on_selector_all("figure.chart svg text.tick", "ts => ts.map(t => t.textContent)")
     assert any(t.endswith("万亿") for t in ticks) and not any(re.fullmatch(r"\d{5,}亿", t) for t in ticks), ticks
+    page.locator("figure.chart", has=page.locator("text.tick", has_text="万亿")).first.screenshot(
+        path=str(ARTIFACTS / "chart-gdp-level.png")
+    )
     w.check()
 
 

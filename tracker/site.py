@@ -442,6 +442,7 @@ class ChartMark(Ctx):
     href: str
     value: str = ""  # printed beside the mark
     period: str = ""  # a multi-year figure is drawn at its end year, its years written beside it
+    anchor: Literal["start", "end"] = "start"  # the label's side: left of marks in the right half of the chart
 
 
 class Chart(Ctx):
@@ -1449,6 +1450,9 @@ def _chart(cid: str, measure: str, unit: str, items: list[tuple[int, int, Statem
                     period=f"{st.period}" if many else "",
                 )
             )
+    for i, mk in enumerate(marks):
+        if mk.x > PAD_L + pw / 2:
+            marks[i] = mk.model_copy(update={"anchor": "end"})
     first, last = int(x0 + 0.5), int(x1 - 0.5)
     every = max(1, (last - first + 1) // 10 + 1)
     xticks = [Tick(pos=X(y), label=str(y)) for y in range(first, last + 1, every)]
