@@ -45,7 +45,8 @@ def test_review_session(db_url: str, tmp_path: Path) -> None:
     out = ok(
         "review", "set", gid, "--verdict", "met", "--note", "50.2 high-value patents", "--by", "alice", "--db", db_url
     )
-    assert out.stdout.strip().startswith(f"{gid}: verdict not_comparable → met (version 1, by alice")
+    assert out.stdout.strip().startswith(f"{gid} “每万人口发明专利拥有量达到50件以上")  # names the goal
+    assert "”: verdict not_comparable → met (version 1, by alice" in out.stdout
     # unlink a wrong match, then link it back (the reviewer changed their mind)
     gdp = _line(ok("review", "list", "--db", db_url).stdout, "全市生产总值预期年均增长6.5%左右")
     gdp_id, outcome = gdp.split()[0], gdp.split("← ")[1].split()[0]
@@ -123,7 +124,9 @@ def test_csv_round_trip_on_the_command_line(db_url: str, tmp_path: Path) -> None
     w.writerows(rows)
     sheet.write_text(buf.getvalue(), "utf-8-sig")
     dry = ok("review", "import", str(sheet), "--by", "team", "--dry-run", "--db", db_url)
-    assert dry.stdout.startswith(f"would record {rows[0]['goal_id']}: verdict no_evidence → missed")
+    first = dry.stdout.splitlines()[0]
+    assert first.startswith(f"would record {rows[0]['goal_id']} “{rows[0]['goal_quote'][:10]}")
+    assert "”: verdict no_evidence → missed" in first
     assert "(dry run)" in dry.stderr
     assert ok("review", "list", "--reviewed", "--db", db_url).stdout == ""
     ok("review", "import", str(sheet), "--by", "team", "--db", db_url)

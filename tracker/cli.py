@@ -17,7 +17,7 @@ from tracker import review as review_mod
 from tracker import store
 from tracker.db import DEFAULT_DB, default_url, open_db
 from tracker.errors import TrackerError
-from tracker.export import goals_csv, write_atomic, write_export, write_goals_csv
+from tracker.export import goals_csv, output_file, write_atomic, write_export, write_goals_csv
 from tracker.lexicon import load_tolerances
 from tracker.pipeline import match_all
 from tracker.pipeline import run as run_pipeline
@@ -89,7 +89,11 @@ def _progress(label: str) -> tuple[Progress | None, object]:
     default=DEFAULT_OUT,
     show_default=True,
     type=click.Path(path_type=Path),
-    help="Folder the scorecards are written to (replaced as a whole when the run succeeds).",
+    help=(
+        "Folder the scorecards are written to, replaced as a whole when the run succeeds. Only a new or empty "
+        "folder, or one tracker built (it holds .tracker-build.json), is replaced: a file, any other folder, or "
+        "a folder holding the database or a report is refused. A site folder is never read as reports."
+    ),
 )
 @click.option("--region", default=None, help="Region of the reports, when the text does not say (e.g. 上海市).")
 @click.option("--year", type=int, default=None, help="Year the reports were delivered, when the text does not say.")
@@ -171,17 +175,17 @@ def run(
     "output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="File to write ('-' for standard output).",
+    help=(
+        "File to write ('-' for standard output). A file is replaced whole at the end (atomically); "
+        "a symbolic link keeps pointing at the new file; a device or FIFO (/dev/null) is written to."
+    ),
 )
 def export(db: str | None, fmt: str, output: Path) -> None:
     """Write everything in the database as JSON (tracker.export/1) or the goals as CSV."""
     engine = open_db(db)
     if str(output) != "-":  # streamed through a temporary file: memory does not grow with the database
-        output.parent.mkdir(parents=True, exist_ok=True)
-        tmp = output.with_name(f".{output.name}.tmp")
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
+        with output_file(output) as fh:
             (write_export if fmt == "json" else write_goals_csv)(engine, fh)
-        tmp.replace(output)
         err.print(f"wrote {output}", markup=False, highlight=False)
         return
     if fmt == "json":
@@ -192,7 +196,14 @@ def export(db: str | None, fmt: str, output: Path) -> None:
 
 @main.command()
 @click.option("--db", "db", default=None, help=DB_HELP)
-@click.option("--out", "out", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    default=DEFAULT_OUT,
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder the scorecards are written to (same rules as `tracker run --out`).",
+)
 def render(db: str | None, out: Path) -> None:
     """Write the scorecards for what the database holds (no ingest, no matching)."""
     click.echo(str(render_site(open_db(db), out)))
@@ -275,9 +286,7 @@ def review() -> None:
 
 
 def _echo_decision(state: review_mod.State, d: store.Decision) -> None:
-    click.echo(
-        f"{state.sid(d.goal_key)}: {review_mod.describe(state, d)} (version {d.version}, by {d.reviewer}: {d.note})"
-    )
+    click.echo(review_mod.confirmation(state, d))
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -398,7 +407,10 @@ def review_history(goal: str, db: str | None) -> None:
     "output",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="CSV file ('-' for standard output).",
+    help=(
+        "CSV file ('-' for standard output). A file is replaced whole at the end (atomically); "
+        "a symbolic link keeps pointing at the new file; a device or FIFO is written to."
+    ),
 )
 @click.option(
     "--status", "statuses", multiple=True, type=click.Choice(review_mod.STATUSES), help="Current status (repeatable)."
@@ -431,13 +443,18 @@ def review_import(file: Path, by: str, dry_run: bool, db: str | None) -> None:
     for e in res.errors:
         err.print(f"[red]error:[/red] {e}", soft_wrap=True)
     if res.errors:
-        err.print(f"{len(res.errors)} problem(s) in {file}; nothing was imported", markup=False, highlight=False)
+        err.print(
+            f"{len(res.errors)} problem(s) in {file}; nothing was imported",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
         sys.exit(1)
     state = review_mod.load(engine)
     for d in res.decisions:
         click.echo(
             ("would record " if dry_run else "")
-            + f"{state.sid(d.goal_key)}: {review_mod.describe(state, d)} | {d.note}"
+            + f"{state.sid(d.goal_key)} “{review_mod.short(d.goal_quote, 40)}”: {review_mod.describe(state, d)} | {d.note}"
         )
     verb = "would be recorded (dry run)" if dry_run else "recorded"
     err.print(

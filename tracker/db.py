@@ -86,7 +86,9 @@ class SectionRow(Base):
 
 class StatementRow(Base):
     __tablename__ = "statements"
-    __table_args__ = (Index("ix_statements_block", "region", "indicator_key"),)
+    # the row id is the export's and the reviewers' id (s123): never given to another statement, also
+    # on SQLite (AUTOINCREMENT), so an id read before a `run --replace` cannot point at another goal
+    __table_args__ = (Index("ix_statements_block", "region", "indicator_key"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(40), unique=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
+import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +18,8 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
 from tracker import review, store
+from tracker.csvcell import SafeWriter
+from tracker.errors import TrackerError
 from tracker.lexicon import Tolerances
 from tracker.match import Judge, target_text
 from tracker.models import Document, GoalStatus, Match, Statement
@@ -431,7 +435,7 @@ def write_export_and_csv(engine: Engine, json_out: TextIO, csv_out: TextIO, *, b
     goal_rows = _GoalRows.load(engine, dict(docs))
     reviews = goal_rows.reviews
     csv_out.write("\ufeff")
-    w = csv.writer(csv_out)
+    w = SafeWriter(csv_out)
     w.writerow(CSV_COLUMNS)
     with (
         tempfile.TemporaryFile("w+", encoding="utf-8") as figureless,
@@ -559,7 +563,7 @@ def goals_csv(engine: Engine, *, rows: list[tuple[int, int, Statement]] | None =
         latest[st.region] = max(latest.get(st.region, 0), st.report_year)
     by_key = {st.key: (rid, doc_id, st) for rid, doc_id, st in rows}
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = SafeWriter(buf)
     w.writerow(CSV_COLUMNS)
     for rid, doc_id, st in rows:
         if st.kind == "goal":
@@ -602,7 +606,7 @@ def write_goals_csv(engine: Engine, out: TextIO, *, batch: int = 20000) -> None:
     """Stream the goals CSV to ``out`` (open it with ``newline=""``): the same text as ``goals_csv(engine)``."""
     goal_rows = _GoalRows.load(engine, dict(store.documents(engine)))
     out.write("\ufeff")
-    w = csv.writer(out)
+    w = SafeWriter(out)
     w.writerow(CSV_COLUMNS)
     for rows in store.statement_batches(engine, size=batch):
         for rid, doc_id, st in rows:
@@ -648,9 +652,46 @@ def csv_row(
     ]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def output_file(path: Path) -> Iterator[TextIO]:
+    """Open ``path`` to write text (UTF-8, ``newline=""``) without ever destroying what is there.
+
+    - a device, FIFO or socket (``/dev/null``, ``/dev/stdout``, a named pipe) is written through;
+    - a symbolic link is followed: its target is replaced atomically and the link kept;
+    - a file (new or existing) is written to a new temporary file beside it and renamed over it at
+      the end (keeping its permissions): a failure leaves the previous file whole, and no other file
+      is touched;
+    - a folder is refused.
+    """
+    real = Path(os.path.realpath(path))
+    if real.is_dir():
+        raise TrackerError(f"{path}: is a folder; pass --output with a file name")
+    if real.exists() and not real.is_file():
+        with real.open("w", encoding="utf-8", newline="") as fh:
+            yield fh
+        return
+    real.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(real.stat().st_mode) if real.exists() else 0o666 & ~_umask()
+    fd, name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+        tmp.chmod(mode)
+        tmp.replace(real)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def write_atomic(path: Path, data: str) -> None:
-    """Write ``data`` to ``path`` through a temporary file, so a failure never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(data, encoding="utf-8")
-    tmp.replace(path)
+    """Write ``data`` to ``path`` through a temporary file, so a failure never leaves half a file
+    (see ``output_file``: a device is written through, a symbolic link keeps pointing at the new file)."""
+    with output_file(path) as fh:
+        fh.write(data)

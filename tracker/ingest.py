@@ -26,6 +26,7 @@ from tracker.errors import InputError
 from tracker.lexicon import Lexicon, lexicon
 from tracker.models import Document, Region, Span
 from tracker.normalize import normalize
+from tracker.paths import BUILD_FILE
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -655,15 +656,31 @@ def ingest_file(path: Path, *, region: str | None = None, year: int | None = Non
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """Every report file under the given files and folders, in a stable order."""
+    """Every report file under the given files and folders, in a stable order.
+
+    A folder carrying tracker's build stamp (a site it wrote, e.g. ``--out`` inside the
+    reports folder) is never read: a run must not take its own pages for reports."""
     out: list[Path] = []
+    stamped: dict[Path, bool] = {}
+
+    def in_site(f: Path, top: Path) -> bool:
+        for d in f.parents[: len(f.relative_to(top).parts)]:
+            if d not in stamped:
+                stamped[d] = (d / BUILD_FILE).is_file()
+            if stamped[d]:
+                return True
+        return False
+
     for p in paths:
         if p.is_dir():
             out.extend(
                 sorted(
                     f
                     for f in p.rglob("*")
-                    if f.is_file() and not f.name.startswith(".") and f.name.lower() != "readme.md"
+                    if f.is_file()
+                    and not f.name.startswith(".")
+                    and f.name.lower() != "readme.md"
+                    and not in_site(f, p)
                 )
             )
         elif p.exists():

@@ -32,6 +32,7 @@ from tracker.ingest import discover, ingest_text, read_text, sha256
 from tracker.lexicon import Tolerances, lexicon
 from tracker.match import judge
 from tracker.models import Document, Match, Section, Statement
+from tracker.paths import BUILD_FILE  # the stamp also holds the fingerprint of what the site was built from
 from tracker.structure import structure
 
 Progress = Callable[[str, int, int], None]
@@ -39,7 +40,6 @@ Parsed = tuple[Document, list[Section], list[Statement]]
 
 MATCH_BATCH = 20000  # statements judged at a time (whole regions)
 AUTO_PARALLEL_MIN = 8  # with jobs=0 (auto), fewer files than this are read in this process
-BUILD_FILE = ".tracker-build.json"  # fingerprint of what the site in ``out`` was built from
 
 
 @dataclass
@@ -301,8 +301,9 @@ def run(
 
     Only the regions whose reports changed since the site in ``out`` was built are matched again.
     """
-    from tracker.site import render_site
+    from tracker.site import check_out, render_site
 
+    check_out(out, engine, inputs=paths)  # before any work: a refused --out costs nothing
     res = ingest_paths(engine, paths, region=region, year=year, replace=replace, progress=progress, jobs=jobs)
     fp = fingerprint(engine, tolerances)
     built = read_build(out)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import json
 import math
 import os
 import re
@@ -31,11 +32,12 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
 from tracker import review, store
+from tracker.errors import TrackerError
 from tracker.export import write_export_and_csv
 from tracker.lexicon import Tolerance, Tolerances, lexicon
 from tracker.match import Judge, fmt, target_text
 from tracker.models import Document, GoalStatus, Match, Region, Statement
-from tracker.paths import templates_dir
+from tracker.paths import BUILD_FILE, templates_dir
 
 RENDER_BATCH = 20000  # statements streamed into export.json and goals.csv at a time (whole reports)
 TMP_TAG = "building-"  # temporary build folders are named .<out>.building-XXXX beside the output folder
@@ -1621,13 +1623,62 @@ def _exchange(a: Path, b: Path) -> bool:
     return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
+def is_stamped(folder: Path) -> bool:
+    """Whether ``folder`` carries tracker's build stamp (a site, or a build folder, tracker made)."""
+    return (folder / BUILD_FILE).is_file()
+
+
+def _ours(folder: Path) -> bool:
+    """A folder tracker may delete: stamped, or empty."""
+    return folder.is_dir() and not folder.is_symlink() and (is_stamped(folder) or not any(folder.iterdir()))
+
+
+def db_file(engine: Engine) -> Path | None:
+    """The file of a SQLite database (None for a server or an in-memory database)."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    if url.database.startswith("file:"):
+        return None  # a URI filename: left to SQLite
+    return Path(url.database).resolve()
+
+
+def check_out(out: Path, engine: Engine | None = None, *, inputs: Iterable[Path] = ()) -> None:
+    """Refuse (one line: why, and what to pass) an ``--out`` whose replacement would destroy what the
+    user owns: an existing file, a folder holding the database or an input, a non-empty folder
+    tracker did not build. Only a folder carrying tracker's build stamp (or an empty one) is replaced."""
+    shown = out
+    out = out.resolve()
+    if out.exists() and not out.is_dir():
+        raise TrackerError(f"{shown}: is a file, not a folder tracker built; pass --out with a new folder")
+    db = db_file(engine) if engine is not None else None
+    if db is not None and db.is_relative_to(out):
+        raise TrackerError(
+            f"{shown}: holds the database {db}; pass --out with a folder that does not hold the database "
+            "(the site folder is replaced whole)"
+        )
+    for p in inputs:
+        if p.resolve().is_relative_to(out):
+            raise TrackerError(
+                f"{shown}: holds the input {p}; pass --out with a folder apart from the reports "
+                "(the site folder is replaced whole)"
+            )
+    if out.is_dir() and not is_stamped(out) and any(out.iterdir()):
+        raise TrackerError(
+            f"{shown}: is a folder tracker did not build (no {BUILD_FILE}) and is not empty; "
+            "pass --out with a new or empty folder, or a site folder tracker built"
+        )
+
+
 def _recover(out: Path) -> None:
-    """Undo what a killed run may have left: the site moved aside, half-built temporary folders."""
+    """Undo what a killed run may have left: the site moved aside, half-built temporary folders.
+
+    Only folders carrying the build stamp (or empty ones) are ever deleted."""
     old = out.with_name(f".{out.name}.old")
-    if not out.exists() and old.is_dir():
+    if not out.exists() and _ours(old):
         old.rename(out)  # killed between moving the site aside and moving the new one in
     for p in out.parent.iterdir():
-        if p.is_dir() and (p == old or p.name.startswith(f".{out.name}.{TMP_TAG}")):
+        if (p == old or p.name.startswith(f".{out.name}.{TMP_TAG}")) and _ours(p):
             shutil.rmtree(p, ignore_errors=True)
 
 
@@ -1637,7 +1688,9 @@ def _swap_in(tmp: Path, out: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous site
         return
     old = out.with_name(f".{out.name}.old")
-    if old.exists():
+    if old.exists() or old.is_symlink():
+        if not _ours(old):
+            raise TrackerError(f"{old}: is in the way of replacing {out} and tracker did not build it; move it away")
         shutil.rmtree(old)
     if out.exists():
         out.rename(old)
@@ -1658,13 +1711,16 @@ def render_site(
     The statements are read and grouped once; the scorecard, source and indicator pages are
     rendered and written one at a time (the source text is loaded per report), and export.json
     and goals.csv are streamed, so only the small per-goal rows of the goals page are held.
-    ``extra_files``: more files to write (the build stamp).
+    ``extra_files``: more files to write (the build stamp with the fingerprint).
+    ``out`` is refused (``check_out``) unless it is new, empty or a site tracker built.
     """
+    check_out(out, engine)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     _recover(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.{TMP_TAG}", dir=out.parent))
     try:
+        (tmp / BUILD_FILE).write_text(json.dumps({"tracker": "site"}), "utf-8")  # replaced below when given
         tmp.chmod(0o755)  # mkdtemp makes it private; a published site must be readable
         write_site(iter_site(engine, tolerances=tolerances), tmp)
         with (

@@ -56,12 +56,13 @@ class Unit(Strict):
 
 
 class WordFigure(Strict):
-    """A figure written as a word: 翻一番 (2倍), 一半 (50%), 过半 (more than 50%)."""
+    """A figure written as a word: 翻一番 (a growth of 100%), 一半 (50%), 过半 (more than 50%)."""
 
     text: str
     value: Decimal
     unit: str
     comparator: Comparator = "="
+    measure: Literal["growth"] | None = None  # 翻番: a growth over the whole period
 
 
 class PerPrefix(Strict):
@@ -157,6 +158,17 @@ class Cues(Strict):
     scope_openers: list[str] = []
     measure_after: list[MeasureCue] = []
     part_year_words: list[str] = []
+    list_joiners: list[str] = []
+    one_in_then: list[str] = []
+    ranking_lists: list[str] = []
+    shared_qualifiers: list[str] = []
+    level_marks: list[str] = []
+    package_units: list[str] = []
+    package_things: list[str] = []
+    package_verbs: list[str] = []
+    policy_rate_before: list[str] = []
+    policy_rate_after: list[str] = []
+    threshold_words: list[str] = []
     digit_name_after: list[str] = []
     state_verbs: list[str] = []
     rate_marks: list[str] = []
@@ -178,6 +190,7 @@ class Sections(Strict):
     roles: dict[Literal["review", "plan", "government"], list[str]]
     period_cues: list[PeriodCue]
     plans: list[PlanPeriod]
+    single_year_words: list[str] = []
 
 
 class Related(Strict):
