@@ -74,7 +74,10 @@ STATUS_NOTE = {
         "后续报告中未找到同一地区、指标、时期的结果；不等于未达成",
         "no later report gives a result for the same region, indicator and period; not a miss",
     ),
-    "needs_review": ("目标没有数值，需人工判断", "a target without a figure: a person must judge"),
+    "needs_review": (
+        "目标没有数值，或找到的证据只够判定一半（候选证据），需人工判断",
+        "a target without a figure, or evidence that settles only half of it (a candidate): a person must judge",
+    ),
 }
 FLAGS = {
     "overridden": ("人工改判", "overridden by a reviewer"),
