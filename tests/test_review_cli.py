@@ -79,6 +79,16 @@ def test_review_errors_are_one_line(db_url: str, tmp_path: Path) -> None:
         assert p.returncode == 2 and p.stderr.count("\n") == 1 and "no such statement" in p.stderr, p.stderr
 
 
+def test_review_list_says_so_when_nothing_matches(db_url: str, tmp_path: Path) -> None:
+    ok("run", str(REPORTS / "shanghai-2018.txt"), "--db", db_url, "--out", str(tmp_path / "site"))
+    # one report, no later one: nothing can be partly met
+    p = ok("review", "list", "--db", db_url, "--status", "partly", "--report", "shanghai-2018.txt")
+    assert p.stdout == ""
+    assert p.stderr.count("\n") == 1 and p.stderr.startswith(
+        "no goals match --status partly --report shanghai-2018.txt"
+    )
+
+
 def test_csv_round_trip_on_the_command_line(db_url: str, tmp_path: Path) -> None:
     ok(
         "run",

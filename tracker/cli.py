@@ -360,7 +360,19 @@ def review_list(
     """
     state = review_mod.load(open_db(db))
     if not orphans:
-        for g in review_mod.listed(state, statuses=statuses, reports=reports, reviewed=reviewed):
+        found = review_mod.listed(state, statuses=statuses, reports=reports, reviewed=reviewed)
+        if not found:
+            what = [f"--status {x}" for x in statuses] + [f"--report {x}" for x in reports]
+            if reviewed is not None:
+                what.append("--reviewed" if reviewed else "--unreviewed")
+            err.print(
+                f"no goals match {' '.join(what) or 'in the database'}; "
+                "loosen the filters (tracker review list --help) or run `tracker run PATH` first",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+        for g in found:
             mark = "*" if g.overridden else ("-" if not g.reviewed_by else "=")
             rev = f"  v{g.version} {g.reviewed_by}: {g.review_note}" if g.reviewed_by else ""
             click.echo(

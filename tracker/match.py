@@ -41,6 +41,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
+from tracker import caution
 from tracker.candidates import Candidates
 from tracker.lexicon import Lexicon, Tolerances, lexicon
 from tracker.models import GoalStatus, Match, Statement
@@ -652,6 +653,7 @@ class Judge:
         by_id: dict[tuple[str, str], list[Statement]] = defaultdict(list)
         by_region: dict[str, list[Statement]] = defaultdict(list)
         latest: dict[str, int] = {}
+        outcome = {s.key: s for s in sts if s.kind == "outcome"}
         for s in sts:
             latest[s.region] = max(latest.get(s.region, 0), s.report_year)
             if s.kind == "outcome":
@@ -665,6 +667,14 @@ class Judge:
             if g.kind != "goal":
                 continue
             m = self.match_goal(g, by_key, by_id, by_region)
+            out = outcome.get(m.outcome) if m else None
+            if out is not None:
+                sib = [
+                    o
+                    for o in by_key.get((out.region, out.indicator.key), [])
+                    if o.report_year == out.report_year and o.period == out.period and o.key != out.key
+                ]
+                m = caution.check(g, out, m, self.lex, sib)
             if m is not None:
                 matches.append(m)
             statuses.append(self.status(g, m, latest.get(g.region, g.report_year)))
@@ -680,7 +690,10 @@ class Judge:
                 reason_en="a target without a figure: a person must judge",
             )
         if m is not None:
-            if _REVIEW_FLAGS & set(m.flags):
+            half = any(f in m.flags for f in caution.CAUTION_FLAGS) and m.verdict != "not_comparable"
+            if half or _REVIEW_FLAGS & set(m.flags):
+                # a possible candidate, conflicting figures, or half the evidence (two conditions, a
+                # 同口径 figure): the matcher's verdict is kept on the match, a person judges
                 return GoalStatus(
                     goal=goal.key, status="needs_review", match=m, reason_zh=m.reason_zh, reason_en=m.reason_en
                 )

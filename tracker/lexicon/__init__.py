@@ -255,7 +255,25 @@ class Region(Strict):
 
 
 class Regions(Strict):
+    order: list[str] = []  # the official order (national first, then the standard province order)
     regions: list[Region]
+
+    def sort_key(self, name: str) -> tuple[int, int, str]:
+        """Sort key in the official order: a listed region by its place, any other after its parent
+        (or its parent's parent), regions without a listed ancestor last, by name."""
+        rank = {n: i for i, n in enumerate(self.order)}
+        parents = {r.name: r.parent for r in self.regions}
+        depth, cur = 0, name
+        while cur not in rank and parents.get(cur) is not None and depth < 5:
+            cur, depth = parents[cur] or "", depth + 1
+        return (rank.get(cur, len(rank)), depth, name)
+
+
+class CautionCues(Strict):
+    """When a verdict would rest on half the evidence: a person must judge (caution.yaml)."""
+
+    comparability: list[str]  # a result stated with another basis beside it: 同口径增长2.5%
+    conditions: list[str]  # the words of a relational condition: 高于, 快于; two of them, two conditions
 
 
 def _load(name: str, model: type[T], directory: Path | None = None) -> T:
@@ -377,6 +395,7 @@ class Lexicon(Strict):
     regions: Regions
     tolerances: Tolerances
     things: Things
+    caution: CautionCues
 
 
 def load_lexicon(directory: Path | None = None) -> Lexicon:
@@ -391,6 +410,7 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         regions=_load("regions.yaml", Regions, directory),
         tolerances=_load("tolerances.yaml", Tolerances, directory),
         things=_load("things.yaml", Things, directory),
+        caution=_load("caution.yaml", CautionCues, directory),
     )
 
 
