@@ -36,6 +36,8 @@ MATCH = lexicon().things.threshold.match
         ("新型公共文化空间投入使用", "公共文化空间"),  # anhui-2026: a qualifier and a tail
         ("供应国有建设用地", "建设用地"),  # 建设 is part of the thing here: one action is stripped
         ("经营主体数量中企业数", "企业数"),  # zhejiang-2025 其中企业数增长5%: the part, not the whole
+        ("为经营主体减负", "减负"),  # zhejiang-2025: whom it is done for is no part of the thing
+        ("全年为企业减负", "减负"),  # zhejiang-2026
     ],
 )
 def test_thing_counted(name: str, thing: str) -> None:
@@ -314,3 +316,27 @@ def test_own_level_is_implied() -> None:
     assert T.refusal("培育海洋特色产业集聚区", "新培育省级现代海洋特色产业集聚区", "山东省") is None
     assert T.refusal("培育海洋特色产业集聚区", "新培育省级现代海洋特色产业集聚区", "上海市") is not None
     assert T.refusal("单项冠军企业", "新增国家制造业单项冠军企业", "湖南省") is not None
+
+
+def test_modifier_before_de_leaves_the_thing_counted() -> None:
+    # beijing-2025 新增联山联水联社区的绿道1000公里 -> beijing-2026 新增绿道1000公里: 的 ends a description
+    assert T.head(T.thing("新增联山联水联社区的绿道")) == "绿道"
+    # a measure after 的 is not a thing (全社会研发经费支出相当于生产总值的比例)
+    assert T.head(T.thing("全社会研发经费支出相当于生产总值的比例")) is None
+    assert T.head(T.thing("新增绿道")) is None
+    st, out = goal_status("beijing", "新增联山联水联社区的绿道1000公里", "1000公里")
+    assert out is not None and "新增绿道1000公里" in out.quote and st.status == "met"
+
+
+def test_a_thing_only_found_within_a_narrowing_word_implies_it() -> None:
+    # guangdong-2025 力争规模化供水工程覆盖率超90% -> guangdong-2026 农村规模化供水工程覆盖人口比例达90.5%:
+    # 规模化供水 is the rural programme, so 农村 on one side only narrows nothing
+    assert T.refusal("力争规模化供水工程覆盖率", "农村规模化供水工程覆盖人口比例", "广东省") is None
+    assert T.refusal("自来水普及率", "农村自来水普及率", "广东省") is not None
+    st, out = goal_status("guangdong", "力争规模化供水工程覆盖率超90%", "90%")
+    assert out is not None and "90.5%" in out.quote and st.status == "met"
+
+
+def test_whom_it_is_done_for_is_no_part_of_the_thing() -> None:
+    st, out = goal_status("zhejiang", "为经营主体减负2500亿元以上", "2500亿元")
+    assert out is not None and "为企业减负超3300亿元" in out.quote and st.status == "met"

@@ -53,6 +53,9 @@ class Candidates:
         hit = self._cache.get(key)
         if hit is None:
             things = [self.things.thing(st.indicator.name)]
+            head = self.things.head(things[0])  # 联山联水联社区的绿道 counts 绿道
+            if head is not None:
+                things.append(head)
             ind = self._ind.get(st.indicator.id or "")
             if ind is not None:  # the lexicon's names are names already: made one text, not stripped
                 things += [self.things.text(n) for n in self.lex.indicators.aliases_of(ind)]

@@ -110,6 +110,27 @@ class Things:
                     break
         return s
 
+    def head(self, thing: str) -> str | None:
+        """What follows a modifier's mark (联山联水联社区的绿道 -> 绿道): the thing counted without its
+        description, or None when there is no mark or what follows is only a measure or a general word."""
+        for m in self.lex.things.modifier_marks:
+            if m not in thing:
+                continue
+            h = thing.rsplit(m, 1)[1]
+            t = self.lex.things
+            if (
+                len(h) < _MIN_THING
+                or self.generic(h)
+                or any(h.endswith(w) for w in (*t.measure_ends, *t.measure_heads))
+            ):
+                return None
+            return h
+        return None
+
+    def _narrows(self, word: str, text: str) -> bool:
+        """Whether ``text`` names ``word`` or a thing only found within it (规模化供水 -> 农村)."""
+        return word in text or any(w in text for w in self.lex.things.implied_by.get(word, []))
+
     def _grams(self, s: str) -> frozenset[str]:
         hit = self._gram_cache.get(s)
         if hit is None:
@@ -176,7 +197,7 @@ class Things:
         a, b = self.text(goal_name), self.text(out_name)
         own = self.own_level(region)
         for w in self._narrowing:
-            if (w in a) != (w in b) and w != own:
+            if self._narrows(w, a) != self._narrows(w, b) and w != own:
                 return f"sub-category: {w}"
         for w in self.lex.things.narrowing_starts:
             if a.startswith(w) != b.startswith(w):

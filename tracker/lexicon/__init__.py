@@ -349,7 +349,10 @@ class Things(Strict):
     qualifiers: list[str]
     drop_regex: list[str] = []
     part_of: list[str] = []
+    modifier_marks: list[str] = []
+    measure_ends: list[str] = []
     narrowing: list[str]
+    implied_by: dict[str, list[str]] = {}
     narrowing_starts: list[str]
     generic: list[str]
     measure_heads: list[str]
