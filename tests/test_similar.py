@@ -340,3 +340,16 @@ def test_a_thing_only_found_within_a_narrowing_word_implies_it() -> None:
 def test_whom_it_is_done_for_is_no_part_of_the_thing() -> None:
     st, out = goal_status("zhejiang", "为经营主体减负2500亿元以上", "2500亿元")
     assert out is not None and "为企业减负超3300亿元" in out.quote and st.status == "met"
+
+
+def test_a_count_after_a_scope_names_its_thing_after_the_figure() -> None:
+    # sichuan-2026 基础设施、现代产业、公共服务等领域320个共建重点项目完成投资5332亿元: the name before the
+    # figure is a list of fields; what 320个 counts follows it (共建项目), as in sichuan-2025 实施320个年度共建项目
+    quote = "基础设施、现代产业、公共服务等领域320个共建重点项目完成投资5332亿元"
+    assert T.names_scope("基础设施、现代产业、公共服务等领域")
+    after = T.counted_after(quote, "个")
+    assert after is not None and after in T.thing("实施年度共建项目")
+    assert T.counted_after(quote, "元") is None  # only a count names a thing after its figure
+    assert not T.names_scope("推动物业服务覆盖")  # 覆盖300个老旧小区 counts no 老旧小区 of its own
+    st, out = goal_status("sichuan", "实施320个年度共建项目", "320个")
+    assert out is not None and "320个共建重点项目" in out.quote and st.status == "met"

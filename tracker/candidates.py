@@ -35,7 +35,7 @@ class Candidates:
         self.lex = judge.lex
         self.things = judge.things
         self._ind = {i.id: i for i in self.lex.indicators.indicators}
-        self._cache: dict[tuple[str, str | None], list[str]] = {}
+        self._cache: dict[tuple[str, str | None, str, str | None], list[str]] = {}
         self._unit_group: dict[str, set[str]] = defaultdict(set)
         for group in self.lex.things.unit_groups:
             for u in group:
@@ -49,13 +49,17 @@ class Candidates:
 
     def things_of(self, st: Statement) -> list[str]:
         """The things a statement counts: of its name, and of every alias of its lexicon indicator."""
-        key = (st.indicator.name, st.indicator.id)
+        key = (st.indicator.name, st.indicator.id, st.quote, st.unit)
         hit = self._cache.get(key)
         if hit is None:
             things = [self.things.thing(st.indicator.name)]
             head = self.things.head(things[0])  # 联山联水联社区的绿道 counts 绿道
             if head is not None:
                 things.append(head)
+            if self.things.names_scope(st.indicator.name):  # 公共服务等领域320个共建重点项目: the thing follows
+                after = self.things.counted_after(st.quote, st.unit)
+                if after is not None:
+                    things.append(after)
             ind = self._ind.get(st.indicator.id or "")
             if ind is not None:  # the lexicon's names are names already: made one text, not stripped
                 things += [self.things.text(n) for n in self.lex.indicators.aliases_of(ind)]

@@ -127,6 +127,37 @@ class Things:
             return h
         return None
 
+    @cached_property
+    def _count_units(self) -> dict[str, list[str]]:
+        """The texts of every count unit, by canonical unit (个: 个)."""
+        out: dict[str, list[str]] = {}
+        for u in self.lex.units.units:
+            if u.kind == "count":
+                out.setdefault(u.canonical, []).append(u.text)
+        return out
+
+    def counted_after(self, quote: str, unit: str | None) -> str | None:
+        """The thing a count names right after its figure (320个共建重点项目完成投资5332亿元 -> 共建项目),
+        up to the first action or punctuation; None for other units or when no thing follows."""
+        texts = self._count_units.get(unit or "")
+        if not texts:
+            return None
+        mult = "|".join(re.escape(m.text) for m in self.lex.units.multipliers)
+        alts = "|".join(map(re.escape, sorted(texts, key=len, reverse=True)))
+        m = re.search(rf"\d[\d.,]*(?:{mult})*(?:{alts})([\u4e00-\u9fff]+)", normalize(quote))
+        if m is None:
+            return None
+        words = m.group(1)
+        cuts = [i for w in self._actions if (i := words.find(w, _MIN_THING)) >= 0]
+        words = words[: min(cuts)] if cuts else words
+        thing = self.thing(words)
+        return None if len(thing) < _MIN_THING or self.generic(thing) else thing
+
+    def names_scope(self, name: str) -> bool:
+        """Whether ``name`` is a list of fields or a scope (基础设施、现代产业、公共服务等领域), not a thing."""
+        t = self.lex.things
+        return any(m in name for m in t.list_marks) or any(name.endswith(w) for w in t.scope_words)
+
     def _narrows(self, word: str, text: str) -> bool:
         """Whether ``text`` names ``word`` or a thing only found within it (规模化供水 -> 农村)."""
         return word in text or any(w in text for w in self.lex.things.implied_by.get(word, []))

@@ -357,6 +357,7 @@ class Things(Strict):
     generic: list[str]
     measure_heads: list[str]
     list_marks: list[str]
+    scope_words: list[str] = []
     own_level: dict[str, str] = {}
     unit_groups: list[list[str]]
     stock_units: list[str]
