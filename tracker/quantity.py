@@ -192,12 +192,21 @@ def find_quantities(text: str, g: Grammar | None = None) -> list[Quantity]:
                 before_start = s - len(cue.text)
                 break
         canonical = unit.canonical if unit else None
+        kind = unit.kind if unit else None
         for per in g.per_prefixes:
             if canonical == per.unit and text.endswith(per.text, 0, before_start):
-                # 每人每月1536元: a monthly rate per person
+                # 每人每月1536元: a monthly rate per person; 低于每立方米19微克: a bound before the rate
                 canonical = per.canonical
+                kind = g.units[canonical].kind if canonical in g.units else kind
                 before_start -= len(per.text)
+                for cue in g.before_cmp if comparator == "=" else ():
+                    if text.endswith(cue.text, 0, before_start):
+                        comparator, before_start = cue.comparator, before_start - len(cue.text)
+                        break
                 break
+        else:
+            if unit is not None and unit.per_only:
+                continue  # 0.1微克攻坚行动: 微克 alone is no figure of these reports
         out.append(
             Quantity(
                 start=s,
@@ -206,7 +215,7 @@ def find_quantities(text: str, g: Grammar | None = None) -> list[Quantity]:
                 value=exact(value),
                 value_high=exact(value_high) if value_high is not None else None,
                 unit=canonical,
-                unit_kind=unit.kind if unit else None,
+                unit_kind=kind,
                 comparator=comparator,
                 before_start=before_start,
             )

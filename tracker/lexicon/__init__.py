@@ -38,6 +38,7 @@ class Multiplier(Strict):
 class Unit(Strict):
     text: str
     canonical: str
+    per_only: bool = False  # a unit only with a per prefix in front (每立方米20微克), never alone
     kind: Literal[
         "percent",
         "points",
