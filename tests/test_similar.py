@@ -353,3 +353,9 @@ def test_a_count_after_a_scope_names_its_thing_after_the_figure() -> None:
     assert not T.names_scope("推动物业服务覆盖")  # 覆盖300个老旧小区 counts no 老旧小区 of its own
     st, out = goal_status("sichuan", "实施320个年度共建项目", "320个")
     assert out is not None and "320个共建重点项目" in out.quote and st.status == "met"
+
+
+def test_lifts_in_bu_are_judged_by_lifts_in_tai() -> None:
+    # beijing-2025 老楼加装电梯完工600部 -> beijing-2026 老楼加装电梯869台: 部 and 台 both count machines
+    st, out = goal_status("beijing", "老楼加装电梯完工600部", "600部")
+    assert out is not None and "869台" in out.quote and st.status == "met"
