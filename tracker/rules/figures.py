@@ -647,13 +647,20 @@ def counted(ex: Extractor, s: Sentence, f: Figure) -> bool:
         f.phrase_clean = f.phrase_clean + "实现" + noun
         f.rule = "figure.counted"
     elif task_verb:
+        # 改造提升3000个行政村村道: two verbs together are one task (the things worked on, level)
+        # (新开工建设4座中型水库: new ones when the last verb adds; 改造提升: level)
+        measure = ex._task_measure(task_verb, f.raw)
+        if lead in ex.task_verb_set and f.raw.rstrip().endswith(lead + task_verb):
+            measure = measure if task_verb in cues.adding_verbs else "level"
+            task_verb = lead + task_verb
+            f.phrase_clean = lead = ""
         # 示范区完成600平方公里设施智能化部署: a size keeps the subject
         scoped = lead.startswith(ex.scope_openers) and len(lead) >= 3
         if f.q.unit_kind == "count" and not scoped:
             f.phrase_clean = task_verb + noun
         else:
             f.phrase_clean = (lead if scoped else f.phrase_clean) + task_verb + noun
-        f.measure = ex._task_measure(task_verb, f.raw)
+        f.measure = measure
         f.rule = "figure.task"
     elif _verb_list(ex, lead):
         # 新开、复航、加密44条国际及地区客货运航线: every verb is kept; new ones only if all add
