@@ -794,11 +794,13 @@ def no_subject(ex: Extractor, s: Sentence, f: Figure) -> bool:
 
 def total_in_clause(ex: Extractor, s: Sentence, f: Figure) -> bool:
     """5A级景区新增周村古商城、总数达到16家 -> 5A级景区总数: a total (``total_heads``) after a 、 is
-    the total of the subject the clause opened with, before its adding verb."""
+    the total of the subject the clause opened with, before its adding verb (or what it did:
+    益阳电厂三期建成投产、总装机达386万千瓦 -> 益阳电厂三期总装机)."""
     if f.rule != "figure.subject" or f.phrase_clean not in ex.total_heads or f.same_clause_prev:
         return False
     before = s.view[f.hard_start : f.region_start].rstrip().removesuffix("、")
-    at = min((i for v in ex.adding_starts if (i := before.find(v)) > 0), default=-1)
+    verbs = (*ex.adding_starts, *ex.lex.cues.attribute_predicates)  # 益阳电厂三期建成投产、总装机…
+    at = min((i for v in verbs if (i := before.find(v)) > 0), default=-1)
     subject = strip_prefixes(before[:at].strip(), ex.strip_prefix) if at > 0 else ""
     if len(subject) >= 2 and not re.search(r"\d{2}", subject):
         f.phrase_clean = subject + f.phrase_clean
@@ -808,7 +810,8 @@ def total_in_clause(ex: Extractor, s: Sentence, f: Figure) -> bool:
 
 def head_of_prev(ex: Extractor, s: Sentence, f: Figure) -> bool:
     """粮食播种面积1.1亿亩、产量825亿斤以上: a bare head (产量) of the same thing as the figure before
-    (粮食产量); 新结对国际友好城市4对、总数达110对: the total of the same things."""
+    (粮食产量); 新结对国际友好城市4对、总数达110对: the total of the same things; 新增地铁运营里程43
+    公里、总里程达到879公里 -> 地铁运营总里程; 北交所上市公司288家、总市值… -> 上市公司总市值."""
     prev = s.prev
     if not (
         prev is not None
@@ -824,7 +827,11 @@ def head_of_prev(ex: Extractor, s: Sentence, f: Figure) -> bool:
             break
     else:
         if f.phrase_clean in ex.total_heads and prev.phrase:
-            f.phrase_clean = strip_prefixes(prev.phrase, ex.task_verbs) + f.phrase_clean
+            owner = strip_prefixes(prev.phrase, ex.task_verbs)
+            base = f.phrase_clean.removeprefix("总")
+            if base != f.phrase_clean and owner.endswith(base) and len(owner) > len(base):
+                owner = owner[: -len(base)]  # 新增地铁运营里程43公里、总里程… -> 地铁运营总里程
+            f.phrase_clean = owner + f.phrase_clean
     return False
 
 
