@@ -837,10 +837,14 @@ def head_of_prev(ex: Extractor, s: Sentence, f: Figure) -> bool:
 
 def stage_of_prev(ex: Extractor, s: Sentence, f: Figure) -> bool:
     """老旧小区改造开工742个、完工548个 -> 老旧小区改造完工: a bare stage (``stage_predicates``) takes
-    the subject of the item before when that one ends with a stage too."""
+    the subject of the item before when that one ends with a stage too; 累计开工238个、完成190个: a
+    stage of its own is not the one before (完成, not 开工)."""
     prev = s.prev
     stages = tuple(ex.lex.cues.stage_predicates)
-    if not (prev is not None and f.rule == "figure.subject" and f.phrase_clean in stages):
+    own = strip_prefixes(f.raw.strip(), ex.strip_prefix)
+    if f.rule == "figure.inherit" and own in stages:
+        f.phrase_clean = own  # 累计开工238个、完成190个: 完成 is not 开工
+    if not (prev is not None and f.rule in ("figure.subject", "figure.inherit") and f.phrase_clean in stages):
         return False
     if not same_or_next(prev, f.hard_start):
         return False
