@@ -422,7 +422,8 @@ def package_counted(ex: Extractor, s: Sentence, f: Figure) -> bool:
     if f.q.unit_kind != "count":
         return False
     words = tuple(ex.lex.cues.package_counted)
-    return any(w in f.noun[:12] for w in words) or f.raw.rstrip().endswith(words)
+    tail = f.raw.rstrip()[-10:]  # 审议地方性法规草案15件
+    return any(w in f.noun[:12] or w in tail for w in words)
 
 
 def existing_set(ex: Extractor, s: Sentence, f: Figure) -> bool:
