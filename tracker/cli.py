@@ -19,7 +19,7 @@ from tracker.db import DEFAULT_DB, default_url, open_db
 from tracker.errors import TrackerError
 from tracker.export import goals_csv, write_atomic, write_export, write_goals_csv
 from tracker.lexicon import load_tolerances
-from tracker.pipeline import match_all
+from tracker.pipeline import match_all, tune_gc
 from tracker.pipeline import run as run_pipeline
 from tracker.site import render_site
 
@@ -54,6 +54,7 @@ def main() -> None:
 
     Start with:  tracker run reports/
     """
+    tune_gc()
 
 
 def _progress(label: str) -> tuple[Progress | None, object]:

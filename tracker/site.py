@@ -12,6 +12,7 @@ swapped in at the end, so a failed run leaves the previous site in place.
 from __future__ import annotations
 
 import ctypes
+import functools
 import hashlib
 import math
 import os
@@ -19,8 +20,9 @@ import shutil
 import sys
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -684,13 +686,27 @@ def _filters(table: str, rows: list[GoalRow], *, regions: bool) -> Filters:
     )
 
 
-PageOut = tuple[str, str, BaseModel]  # (path in the site, template, context)
+class Reused:
+    """A page whose region did not change since the site in place was built: ``write_site`` links the
+    previous site's file instead of rendering it again, and renders ``page()`` only when that file is missing."""
+
+    __slots__ = ("_page",)
+
+    def __init__(self, page: BaseModel | Callable[[], BaseModel]) -> None:
+        self._page = page
+
+    def page(self) -> BaseModel:
+        return self._page if isinstance(self._page, BaseModel) else self._page()
+
+
+PageOut = tuple[str, str, BaseModel | Reused]  # (path in the site, template, context)
 
 
 def _report_pages(
-    data: _Data, doc_id: int, doc: Document
-) -> tuple[ReportLink, ScorecardPage, SourcePage, list[GoalRow]]:
-    """The index entry, scorecard and source page of one report, and its goal rows (for goals.html)."""
+    data: _Data, doc_id: int, doc: Document, *, with_source: bool = True
+) -> tuple[ReportLink, ScorecardPage, SourcePage | None, list[GoalRow]]:
+    """The index entry, scorecard and source page of one report, and its goal rows (for goals.html).
+    ``with_source=False``: no source page (None; it needs the report's text)."""
     mine = data.by_doc.get(doc_id, [])
     rows = [data.goal_row(rid, doc_id, st) for rid, st in mine if st.kind == "goal"]
     n_out = sum(1 for _, st in mine if st.kind == "outcome")
@@ -736,6 +752,8 @@ def _report_pages(
             for grid, gdoc, gst, gs, orid in data.evidenced.get(doc_id, [])
         ],
     )
+    if not with_source:
+        return link, card, None, rows
     text_doc = doc if data.with_text else store.document(data.engine, doc_id=doc_id)
     source = SourcePage(
         title=f"{title} · 原文 Source text",
@@ -753,10 +771,18 @@ def _report_pages(
     return link, card, source, rows
 
 
-def _pages(batches: Iterable[_Data], tolerances: Tolerances | None) -> Iterator[PageOut]:
+def _source_page(data: _Data, doc_id: int, doc: Document) -> SourcePage:
+    page = _report_pages(data, doc_id, doc)[2]
+    assert page is not None
+    return page
+
+
+def _pages(batches: Iterable[_Data], tolerances: Tolerances | None, reuse: Collection[str] = ()) -> Iterator[PageOut]:
     """Every page of the site, one at a time: the report and indicator pages of each batch of
     regions first (each built, yielded and dropped), then index, goals and methods from what
-    was kept of them. The batches hold whole regions, in the order of the documents."""
+    was kept of them. The batches hold whole regions, in the order of the documents.
+    ``reuse``: regions whose report and indicator pages are yielded as ``Reused`` (their source
+    pages not even built), for the pages that show every region."""
     links: dict[str, list[ReportLink]] = defaultdict(list)
     region_of: dict[str, Region] = {}
     doc_order: list[int] = []
@@ -764,17 +790,23 @@ def _pages(batches: Iterable[_Data], tolerances: Tolerances | None) -> Iterator[
     ind_links: dict[str, list[IndicatorLink]] = defaultdict(list)
     for data in batches:
         for doc_id, doc in data.docs:
-            link, card, source, rows = _report_pages(data, doc_id, doc)
+            reused = doc.region.name in reuse
+            link, card, source, rows = _report_pages(data, doc_id, doc, with_source=not reused)
             links[doc.region.name].append(link)
             region_of.setdefault(doc.region.name, doc.region)
             doc_order.append(doc_id)
-            yield report_href(doc_id), "scorecard.html", card
-            yield source_href(doc_id), "source.html", source
+            if reused:
+                yield report_href(doc_id), "scorecard.html", Reused(card)
+                yield source_href(doc_id), "source.html", Reused(partial(_source_page, data, doc_id, doc))
+            else:
+                assert source is not None
+                yield report_href(doc_id), "scorecard.html", card
+                yield source_href(doc_id), "source.html", source
             if rows:
                 goal_groups[doc_id] = GoalGroup(heading=link.title, goals=rows)
         for key in sorted(data.charted):
             p = _indicator_page(data, key)
-            yield f"indicator/{p.slug}.html", "indicator.html", p
+            yield f"indicator/{p.slug}.html", "indicator.html", Reused(p) if p.region in reuse else p
             sts = [st for _, _, st in data.series[(p.region, p.key)]]
             ind_links[p.region].append(
                 IndicatorLink(
@@ -863,10 +895,12 @@ def _region_batches(engine: Engine, size: int, tolerances: Tolerances | None = N
             batch, n = [], 0
 
 
-def iter_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Iterator[PageOut]:
+def iter_site(
+    engine: Engine, *, tolerances: Tolerances | None = None, reuse: Collection[str] = ()
+) -> Iterator[PageOut]:
     """The pages of the site one at a time, a few regions at a time, the source text read per
-    report (what ``render_site`` writes)."""
-    return _pages(_region_batches(engine, RENDER_BATCH, tolerances), tolerances)
+    report (what ``render_site`` writes); the pages of the regions in ``reuse`` as ``Reused``."""
+    return _pages(_region_batches(engine, RENDER_BATCH, tolerances), tolerances, reuse)
 
 
 def build_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Site:
@@ -876,6 +910,7 @@ def build_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Site:
     indicators: list[IndicatorPage] = []
     single: dict[str, BaseModel] = {}
     for path, _, page in _pages([_Data(engine, tolerances=tolerances)], tolerances):
+        assert not isinstance(page, Reused)
         if isinstance(page, ScorecardPage):
             cards.append(page)
         elif isinstance(page, SourcePage):
@@ -1152,6 +1187,8 @@ def methods_page(tol: Tolerances) -> MethodsPage:
 
 
 def environment() -> Environment:
+    """The templates' environment. Each template is compiled to Python once per environment, so
+    ``write_site`` uses one cached environment (``_environment``) for every page of every render."""
     return Environment(
         loader=FileSystemLoader(templates_dir()),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -1165,19 +1202,51 @@ def environment() -> Environment:
 ASSETS = {"_partials/_style.css": "assets/tracker.css", "_partials/_filter.js": "assets/tracker.js"}
 
 
-def write_site(site: Site | Iterable[PageOut], folder: Path) -> None:
+@functools.cache
+def _environment() -> Environment:
+    return environment()
+
+
+STREAMED = (GoalsPage, SourcePage)  # pages that can be tens of MB: written in pieces, never held whole
+
+
+def _link(src: Path, dest: Path) -> bool:
+    """Put the file ``src`` of the previous site at ``dest`` (a hard link: no copy, and the previous site
+    is left as it is); False when ``src`` is missing."""
+    try:
+        os.link(src, dest)
+    except FileNotFoundError:
+        return False
+    except OSError:  # no hard links on this file system
+        try:
+            shutil.copyfile(src, dest)
+        except FileNotFoundError:
+            return False
+    return True
+
+
+def write_site(site: Site | Iterable[PageOut], folder: Path, *, previous: Path | None = None) -> None:
     """Render every page of ``site`` (built, or pages one at a time) into ``folder`` (which must exist),
-    with the stylesheet and script beside them."""
-    env = environment()
+    with the stylesheet and script beside them. A ``Reused`` page is linked from the site ``previous``
+    when it has that file, else rendered."""
+    env = _environment()
     for sub in ("report", "source", "indicator", "assets"):
         (folder / sub).mkdir(exist_ok=True)
     for asset, dest in ASSETS.items():
         shutil.copyfile(templates_dir() / asset, folder / dest)
 
-    for rel, template, page in site_pages(site) if isinstance(site, Site) else site:
-        stream = env.get_template(template).stream(page=page)
-        stream.enable_buffering(500)  # written in pieces: goals.html of a large database is tens of MB
-        stream.dump(str(folder / rel), encoding="utf-8")
+    for rel, template, item in site_pages(site) if isinstance(site, Site) else site:
+        if isinstance(item, Reused):
+            if previous is not None and _link(previous / rel, folder / rel):
+                continue
+            item = item.page()
+        tpl = env.get_template(template)
+        if isinstance(item, STREAMED):
+            stream = tpl.stream(page=item)
+            stream.enable_buffering(500)  # written in pieces: goals.html of a large database is tens of MB
+            stream.dump(str(folder / rel), encoding="utf-8")
+        else:
+            (folder / rel).write_bytes(tpl.render(page=item).encode("utf-8"))
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -1224,13 +1293,17 @@ def render_site(
     *,
     tolerances: Tolerances | None = None,
     extra_files: dict[str, str] | None = None,
+    reuse: Collection[str] = (),
 ) -> Path:
     """Write the whole site to ``out`` (atomically swapped in); returns the path of index.html.
 
     The statements are read and grouped once; the scorecard, source and indicator pages are
     rendered and written one at a time (the source text is loaded per report), and export.json
     and goals.csv are streamed, so only the small per-goal rows of the goals page are held.
-    ``extra_files``: more files to write (the build stamp).
+    ``extra_files``: more files to write (the build stamp). ``reuse``: regions whose pages have not
+    changed since the site at ``out`` was built (the caller knows, from the build stamp): their
+    scorecards, source and indicator pages are hard-linked from it, not rendered again; the new
+    site is still built beside it and swapped in whole.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -1238,7 +1311,8 @@ def render_site(
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.{TMP_TAG}", dir=out.parent))
     try:
         tmp.chmod(0o755)  # mkdtemp makes it private; a published site must be readable
-        write_site(iter_site(engine, tolerances=tolerances), tmp)
+        pages = iter_site(engine, tolerances=tolerances, reuse=reuse)
+        write_site(pages, tmp, previous=out if reuse and out.is_dir() else None)
         with (
             (tmp / "export.json").open("w", encoding="utf-8") as jf,
             (tmp / "goals.csv").open("w", encoding="utf-8", newline="") as cf,
