@@ -15,10 +15,13 @@ import ctypes
 import functools
 import hashlib
 import math
+import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from decimal import Decimal
@@ -31,6 +34,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
 from tracker import review, store
+from tracker.errors import TrackerError
 from tracker.export import write_export_and_csv
 from tracker.lexicon import Tolerance, Tolerances, lexicon
 from tracker.match import fmt, target_text
@@ -805,14 +809,19 @@ def _pages(batches: Iterable[_Data], tolerances: Tolerances | None, reuse: Colle
             if rows:
                 goal_groups[doc_id] = GoalGroup(heading=link.title, goals=rows)
         for key in sorted(data.charted):
-            p = _indicator_page(data, key)
-            yield f"indicator/{p.slug}.html", "indicator.html", Reused(p) if p.region in reuse else p
-            sts = [st for _, _, st in data.series[(p.region, p.key)]]
-            ind_links[p.region].append(
+            if key[0] in reuse:  # the page is not even built: the link needs only its name
+                slug, name = indicator_slug(*key), min(data.series[key], key=_series_order)[2].indicator.name
+                yield f"indicator/{slug}.html", "indicator.html", Reused(partial(_indicator_page, data, key))
+            else:
+                p = _indicator_page(data, key)
+                slug, name = p.slug, p.indicator
+                yield f"indicator/{slug}.html", "indicator.html", p
+            sts = [st for _, _, st in data.series[key]]
+            ind_links[key[0]].append(
                 IndicatorLink(
-                    href=f"indicator/{p.slug}.html",
-                    region=p.region,
-                    indicator=p.indicator,
+                    href=f"indicator/{slug}.html",
+                    region=key[0],
+                    indicator=name,
                     goals=sum(1 for st in sts if st.kind == "goal"),
                     outcomes=sum(1 for st in sts if st.kind == "outcome"),
                 )
@@ -1092,9 +1101,14 @@ def _chart(cid: str, measure: str, unit: str, items: list[tuple[int, int, Statem
     )
 
 
+def _series_order(t: tuple[int, int, Statement]) -> tuple[int, int, str, int]:
+    """The order of an indicator page's rows: by period, goals before outcomes, then as stored."""
+    return t[2].period.end, t[2].period.start, t[2].kind, t[0]
+
+
 def _indicator_page(data: _Data, key: tuple[str, str]) -> IndicatorPage:
     region, ikey = key
-    items = sorted(data.series[key], key=lambda t: (t[2].period.end, t[2].period.start, t[2].kind, t[0]))
+    items = sorted(data.series[key], key=_series_order)
     name = items[0][2].indicator.name
     slug = indicator_slug(region, ikey)
     groups: dict[tuple[str, str], list[tuple[int, int, Statement, str]]] = {}
@@ -1287,6 +1301,45 @@ def _swap_in(tmp: Path, out: Path) -> None:
         shutil.rmtree(old)
 
 
+def _write_data(engine: Engine, folder: Path) -> None:
+    """export.json and goals.csv, streamed over the statements."""
+    with (
+        (folder / "export.json").open("w", encoding="utf-8") as jf,
+        (folder / "goals.csv").open("w", encoding="utf-8", newline="") as cf,
+    ):
+        write_export_and_csv(engine, jf, cf, batch=RENDER_BATCH)
+
+
+def _data_child(url: str, folder: str) -> None:
+    """In a child process: ``_write_data`` from its own connection; it dies with its parent."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    from tracker.db import open_db
+
+    engine = open_db(url, migrate=False)
+    try:
+        _write_data(engine, Path(folder))
+    finally:
+        engine.dispose()
+
+
+def _start_data(engine: Engine, folder: Path) -> multiprocessing.process.BaseProcess | None:
+    """Write export.json and goals.csv in a child process while this one renders the pages (they read
+    the same database and write different files); None when that cannot help or work here
+    (one CPU, an in-memory database)."""
+    if (os.cpu_count() or 1) < 2 or engine.url.database in (None, "", ":memory:"):
+        return None
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 else "spawn"
+    url = engine.url.render_as_string(hide_password=False)
+    ctx = multiprocessing.get_context(method)
+    proc = ctx.Process(target=_data_child, args=(url, str(folder)), daemon=True)  # type: ignore[attr-defined]
+    proc.start()
+    return proc
+
+
 def render_site(
     engine: Engine,
     out: Path,
@@ -1299,7 +1352,8 @@ def render_site(
 
     The statements are read and grouped once; the scorecard, source and indicator pages are
     rendered and written one at a time (the source text is loaded per report), and export.json
-    and goals.csv are streamed, so only the small per-goal rows of the goals page are held.
+    and goals.csv are streamed (by a child process, at the same time), so only the small
+    per-goal rows of the goals page are held.
     ``extra_files``: more files to write (the build stamp). ``reuse``: regions whose pages have not
     changed since the site at ``out`` was built (the caller knows, from the build stamp): their
     scorecards, source and indicator pages are hard-linked from it, not rendered again; the new
@@ -1309,19 +1363,28 @@ def render_site(
     out.parent.mkdir(parents=True, exist_ok=True)
     _recover(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.{TMP_TAG}", dir=out.parent))
+    data = None
     try:
         tmp.chmod(0o755)  # mkdtemp makes it private; a published site must be readable
+        data = _start_data(engine, tmp)
         pages = iter_site(engine, tolerances=tolerances, reuse=reuse)
         write_site(pages, tmp, previous=out if reuse and out.is_dir() else None)
-        with (
-            (tmp / "export.json").open("w", encoding="utf-8") as jf,
-            (tmp / "goals.csv").open("w", encoding="utf-8", newline="") as cf,
-        ):
-            write_export_and_csv(engine, jf, cf, batch=RENDER_BATCH)
+        if data is None:
+            _write_data(engine, tmp)
+        else:
+            data.join()
+            if data.exitcode != 0:
+                raise TrackerError(
+                    f"{tmp}: writing export.json and goals.csv failed (exit code {data.exitcode}, see above); "
+                    "the previous site is left in place"
+                )
         for name, text in (extra_files or {}).items():
             (tmp / name).write_text(text, "utf-8")
         _swap_in(tmp, out)
     except BaseException:
+        if data is not None and data.is_alive():
+            data.kill()
+            data.join()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out / "index.html"
