@@ -17,17 +17,18 @@ import hashlib
 import math
 import multiprocessing
 import os
+import pickle
 import shutil
 import signal
 import sys
 import tempfile
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, NamedTuple, Protocol
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pydantic import BaseModel, ConfigDict
@@ -680,7 +681,51 @@ def _groups(rows: list[GoalRow]) -> list[GoalGroup]:
     return [GoalGroup(heading=h, goals=g) for h, g in groups.items()]
 
 
-def _filters(table: str, rows: list[GoalRow], *, regions: bool) -> Filters:
+class _Filterable(Protocol):
+    @property
+    def indicator(self) -> str: ...
+
+    @property
+    def region(self) -> str: ...
+
+
+class _GoalKey(NamedTuple):
+    """What the all-goals page's summary and filters need of a goal row."""
+
+    status: str
+    indicator: str
+    region: str
+
+
+class _GoalSpool:
+    """The goal groups of goals.html, pickled to a temporary file as each report is done and read back
+    one at a time while the page is written: the goal rows of the whole site are never held at once."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()
+        self._n = 0
+
+    def append(self, group: GoalGroup) -> None:
+        pickle.dump(group, self._file, pickle.HIGHEST_PROTOCOL)
+        self._n += 1
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self) -> Iterator[GoalGroup]:
+        """The groups, once (the file is closed when they are read)."""
+        try:
+            self._file.seek(0)
+            for _ in range(self._n):
+                yield pickle.load(self._file)
+        finally:
+            self._file.close()
+
+    def __del__(self) -> None:
+        self._file.close()
+
+
+def _filters(table: str, rows: Sequence[_Filterable], *, regions: bool) -> Filters:
     return Filters(
         table=table,
         statuses=_status_options(),
@@ -781,16 +826,19 @@ def _source_page(data: _Data, doc_id: int, doc: Document) -> SourcePage:
     return page
 
 
-def _pages(batches: Iterable[_Data], tolerances: Tolerances | None, reuse: Collection[str] = ()) -> Iterator[PageOut]:
+def _pages(
+    batches: Iterable[_Data], tolerances: Tolerances | None, reuse: Collection[str] = (), *, spool: bool = False
+) -> Iterator[PageOut]:
     """Every page of the site, one at a time: the report and indicator pages of each batch of
     regions first (each built, yielded and dropped), then index, goals and methods from what
     was kept of them. The batches hold whole regions, in the order of the documents.
     ``reuse``: regions whose report and indicator pages are yielded as ``Reused`` (their source
-    pages not even built), for the pages that show every region."""
+    pages not even built), for the pages that show every region. ``spool``: the goal rows of
+    goals.html wait in a temporary file (its ``groups`` are then read back as it is written)."""
     links: dict[str, list[ReportLink]] = defaultdict(list)
     region_of: dict[str, Region] = {}
-    doc_order: list[int] = []
-    goal_groups: dict[int, GoalGroup] = {}
+    goal_groups: list[GoalGroup] | _GoalSpool = _GoalSpool() if spool else []
+    goal_keys: list[_GoalKey] = []
     ind_links: dict[str, list[IndicatorLink]] = defaultdict(list)
     for data in batches:
         for doc_id, doc in data.docs:
@@ -798,7 +846,6 @@ def _pages(batches: Iterable[_Data], tolerances: Tolerances | None, reuse: Colle
             link, card, source, rows = _report_pages(data, doc_id, doc, with_source=not reused)
             links[doc.region.name].append(link)
             region_of.setdefault(doc.region.name, doc.region)
-            doc_order.append(doc_id)
             if reused:
                 yield report_href(doc_id), "scorecard.html", Reused(card)
                 yield source_href(doc_id), "source.html", Reused(partial(_source_page, data, doc_id, doc))
@@ -807,7 +854,8 @@ def _pages(batches: Iterable[_Data], tolerances: Tolerances | None, reuse: Colle
                 yield report_href(doc_id), "scorecard.html", card
                 yield source_href(doc_id), "source.html", source
             if rows:
-                goal_groups[doc_id] = GoalGroup(heading=link.title, goals=rows)
+                goal_groups.append(GoalGroup(heading=link.title, goals=rows))  # in the order of the documents
+                goal_keys.extend(_GoalKey(r.status, r.indicator, r.region) for r in rows)
         for key in sorted(data.charted):
             if key[0] in reuse:  # the page is not even built: the link needs only its name
                 slug, name = indicator_slug(*key), min(data.series[key], key=_series_order)[2].indicator.name
@@ -826,8 +874,6 @@ def _pages(batches: Iterable[_Data], tolerances: Tolerances | None, reuse: Colle
                     outcomes=sum(1 for st in sts if st.kind == "outcome"),
                 )
             )
-    all_groups = [goal_groups[d] for d in doc_order if d in goal_groups]
-    all_rows = [r for g in all_groups for r in g.goals]
     regions: list[RegionGroup] = []
     for name, reps in links.items():
         r = region_of[name]
@@ -840,7 +886,14 @@ def _pages(batches: Iterable[_Data], tolerances: Tolerances | None, reuse: Colle
                 indicators=sorted(ind_links.get(name, []), key=lambda i: (-i.goals, -i.outcomes, i.indicator)),
             )
         )
-    total = summarize([r.status for r in all_rows], query="")
+    total = summarize([g.status for g in goal_keys], query="")
+    goals: dict[str, Any] = {
+        "title": "全部目标 · All goals",
+        "root": ".",
+        "summary": total,
+        "groups": goal_groups,
+        "filters": _filters("goals", goal_keys, regions=True),
+    }
     judged = [r for reps in links.values() for r in reps if r.summary.judged]
     start = sorted(judged, key=lambda r: (-r.summary.judged, -r.summary.goals, r.title))[:START_HERE]
     yield (
@@ -866,13 +919,9 @@ def _pages(batches: Iterable[_Data], tolerances: Tolerances | None, reuse: Colle
     yield (
         "goals.html",
         "goals.html",
-        GoalsPage(
-            title="全部目标 · All goals",
-            root=".",
-            summary=total,
-            groups=all_groups,
-            filters=_filters("goals", all_rows, regions=True),
-        ),
+        GoalsPage.model_validate(goals)
+        if isinstance(goal_groups, list)
+        else GoalsPage.model_construct(**goals),  # a spool is no list: not validated
     )
     yield "methods.html", "methods.html", methods_page(tolerances or lexicon().tolerances)
 
@@ -909,7 +958,7 @@ def iter_site(
 ) -> Iterator[PageOut]:
     """The pages of the site one at a time, a few regions at a time, the source text read per
     report (what ``render_site`` writes); the pages of the regions in ``reuse`` as ``Reused``."""
-    return _pages(_region_batches(engine, RENDER_BATCH, tolerances), tolerances, reuse)
+    return _pages(_region_batches(engine, RENDER_BATCH, tolerances), tolerances, reuse, spool=True)
 
 
 def build_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Site:
