@@ -1270,7 +1270,7 @@ def _environment() -> Environment:
     return environment()
 
 
-STREAMED = (GoalsPage, SourcePage)  # pages that can be tens of MB: written in pieces, never held whole
+STREAMED = (GoalsPage, SourcePage, ScorecardPage)  # pages that can be tens of MB: written in pieces, never held whole
 
 
 def _link(src: Path, dest: Path) -> bool:
