@@ -22,7 +22,6 @@ import shutil
 import signal
 import sys
 import tempfile
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -815,8 +814,10 @@ def _report_pages(
         scorecard_href=report_href(doc_id),
         goals=len(rows),
         outcomes=n_out,
-        segments=segments(text_doc, mine),
+        segments=segments(text_doc, mine) if data.with_text else [],
     )
+    if not data.with_text:  # the site is streamed: the segments are made as the page is written, never all held
+        source = source.model_copy(update={"segments": _Segments(text_doc, mine)})
     return link, card, source, rows
 
 
@@ -997,6 +998,20 @@ def site_pages(site: Site) -> Iterator[PageOut]:
 
 def segments(doc: Document, statements: list[tuple[int, Statement]]) -> list[Segment]:
     """The source text cut into runs: statements highlighted (overlapping ones merged), furniture marked."""
+    return list(_iter_segments(doc, statements))
+
+
+class _Segments:
+    """The segments of a source page, made as they are iterated (a long report has a hundred thousand)."""
+
+    def __init__(self, doc: Document, statements: list[tuple[int, Statement]]) -> None:
+        self.doc, self.statements = doc, statements
+
+    def __iter__(self) -> Iterator[Segment]:
+        return _iter_segments(self.doc, self.statements)
+
+
+def _iter_segments(doc: Document, statements: list[tuple[int, Statement]]) -> Iterator[Segment]:
     text = doc.text
     spans = sorted((st.span.start, st.span.end, rid, st) for rid, st in statements)
     clusters: list[tuple[int, int, list[tuple[int, Statement]]]] = []
@@ -1017,34 +1032,28 @@ def segments(doc: Document, statements: list[tuple[int, Statement]]) -> list[Seg
             continue
         runs.append((sp.start, sp.end, "furniture", []))
     runs.sort(key=lambda r: r[0])
-    out: list[Segment] = []
     pos = 0
     for a, b, what, members in runs:
         if a < pos:
             continue
         if a > pos:
-            out.append(Segment(kind="text", start=pos, end=a, text=text[pos:a]))
+            yield Segment(kind="text", start=pos, end=a, text=text[pos:a])
         if what == "furniture":
-            out.append(Segment(kind="furniture", start=a, end=b, text=text[a:b]))
+            yield Segment(kind="furniture", start=a, end=b, text=text[a:b])
         else:
             kinds = {st.kind for _, st in members}
             kind: Literal["goal", "outcome", "both"] = "both" if len(kinds) > 1 else members[0][1].kind
-            out.append(
-                Segment(
-                    kind=kind,
-                    start=a,
-                    end=b,
-                    text=text[a:b],
-                    ids=[_anchor(rid) for rid, _ in members],
-                    title=" / ".join(
-                        f"{KINDS[st.kind][0]} {KINDS[st.kind][1]}: {st.indicator.name}" for _, st in members
-                    ),
-                )
+            yield Segment(
+                kind=kind,
+                start=a,
+                end=b,
+                text=text[a:b],
+                ids=[_anchor(rid) for rid, _ in members],
+                title=" / ".join(f"{KINDS[st.kind][0]} {KINDS[st.kind][1]}: {st.indicator.name}" for _, st in members),
             )
         pos = b
     if pos < len(text):
-        out.append(Segment(kind="text", start=pos, end=len(text), text=text[pos:]))
-    return out
+        yield Segment(kind="text", start=pos, end=len(text), text=text[pos:])
 
 
 # ---------------------------------------------------------------------------- charts
@@ -1381,10 +1390,11 @@ def _start_data(engine: Engine, folder: Path) -> multiprocessing.process.BasePro
     (one CPU, an in-memory database)."""
     if (os.cpu_count() or 1) < 2 or engine.url.database in (None, "", ":memory:"):
         return None
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 else "spawn"
+    # spawned, not forked: the child starts small instead of sharing (and being measured with) all that
+    # this process holds, and no database connection crosses the fork
     url = engine.url.render_as_string(hide_password=False)
-    ctx = multiprocessing.get_context(method)
-    proc = ctx.Process(target=_data_child, args=(url, str(folder)), daemon=True)  # type: ignore[attr-defined]
+    ctx = multiprocessing.get_context("spawn")
+    proc = ctx.Process(target=_data_child, args=(url, str(folder)), daemon=True)
     proc.start()
     return proc
 
