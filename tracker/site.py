@@ -15,11 +15,11 @@ import ctypes
 import functools
 import hashlib
 import math
-import multiprocessing
 import os
 import pickle
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 from collections import Counter, defaultdict
@@ -1384,18 +1384,25 @@ def _data_child(url: str, folder: str) -> None:
         engine.dispose()
 
 
-def _start_data(engine: Engine, folder: Path) -> multiprocessing.process.BaseProcess | None:
+_CHILD = (
+    "import sys; from tracker.site import _data_child; _data_child(sys.stdin.readline().rstrip('\\n'), sys.argv[1])"
+)
+
+
+def _start_data(engine: Engine, folder: Path) -> subprocess.Popen[bytes] | None:
     """Write export.json and goals.csv in a child process while this one renders the pages (they read
     the same database and write different files); None when that cannot help or work here
-    (one CPU, an in-memory database)."""
+    (one CPU, an in-memory database). A fresh interpreter, not a fork: it starts small instead of
+    sharing (and being measured with) all this process holds, no database connection crosses a
+    fork, and no caller's main module is imported again. The URL (maybe with a password) goes
+    through a pipe, not the command line."""
     if (os.cpu_count() or 1) < 2 or engine.url.database in (None, "", ":memory:"):
         return None
-    # spawned, not forked: the child starts small instead of sharing (and being measured with) all that
-    # this process holds, and no database connection crosses the fork
     url = engine.url.render_as_string(hide_password=False)
-    ctx = multiprocessing.get_context("spawn")
-    proc = ctx.Process(target=_data_child, args=(url, str(folder)), daemon=True)
-    proc.start()
+    proc = subprocess.Popen([sys.executable, "-c", _CHILD, str(folder)], stdin=subprocess.PIPE)
+    assert proc.stdin is not None
+    proc.stdin.write(url.encode() + b"\n")
+    proc.stdin.close()
     return proc
 
 
@@ -1430,20 +1437,18 @@ def render_site(
         write_site(pages, tmp, previous=out if reuse and out.is_dir() else None)
         if data is None:
             _write_data(engine, tmp)
-        else:
-            data.join()
-            if data.exitcode != 0:
-                raise TrackerError(
-                    f"{tmp}: writing export.json and goals.csv failed (exit code {data.exitcode}, see above); "
-                    "the previous site is left in place"
-                )
+        elif data.wait() != 0:
+            raise TrackerError(
+                f"{tmp}: writing export.json and goals.csv failed (exit code {data.returncode}, see above); "
+                "the previous site is left in place"
+            )
         for name, text in (extra_files or {}).items():
             (tmp / name).write_text(text, "utf-8")
         _swap_in(tmp, out)
     except BaseException:
-        if data is not None and data.is_alive():
+        if data is not None and data.poll() is None:
             data.kill()
-            data.join()
+            data.wait()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out / "index.html"
