@@ -135,3 +135,27 @@ def test_other_code_or_tolerances_render_everything(
     assert res.rebuilt
     assert len(rendered) == len(list(out.rglob("*.html")))  # every page rendered again
     assert _files(out) == _full(engine, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<t>{% for g in page.groups %}<b>{{ g.heading }}:{{ g.goals | length }}</b>\n{% endfor %}</t>",
+        "<t>{% for g in page.groups %}<b>{{ loop.index }} {{ g.heading }}</b>{% endfor %}</t>",  # groups not alone
+        "<t>{% for g in page.groups %}{{ g.heading }}{% endfor %}{{ page.groups | list | length }}</t>",
+    ],
+)
+def test_goals_page_written_a_group_at_a_time_equals_the_whole(tmp_path: Path, body: str) -> None:
+    from jinja2 import Environment
+
+    tpl = Environment(autoescape=True).from_string("<h>{{ page.title }}</h>" + body + "<f>{{ page.filters.total }}</f>")
+    groups = [site.GoalGroup(heading=h, goals=[]) for h in ("报告 甲", "报告 乙", "<丙>", "报告 甲")]
+    spool = site._GoalSpool()
+    for g in groups:
+        spool.append(g)
+    summary = site.summarize([])
+    filters = site.Filters(table="goals", total=4)
+    fields = {"title": "全部", "root": ".", "summary": summary, "filters": filters}
+    site._write_goals(tpl, site.GoalsPage.model_construct(groups=spool, **fields), tmp_path / "goals.html")
+    whole = tpl.render(page=site.GoalsPage(groups=groups, **fields))
+    assert (tmp_path / "goals.html").read_text("utf-8") == whole

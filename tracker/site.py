@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import hashlib
+import itertools
 import math
 import os
 import pickle
@@ -29,7 +30,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, Protocol
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
@@ -712,13 +713,9 @@ class _GoalSpool:
         return self._n
 
     def __iter__(self) -> Iterator[GoalGroup]:
-        """The groups, once (the file is closed when they are read)."""
-        try:
-            self._file.seek(0)
-            for _ in range(self._n):
-                yield pickle.load(self._file)
-        finally:
-            self._file.close()
+        self._file.seek(0)
+        for _ in range(self._n):
+            yield pickle.load(self._file)
 
     def __del__(self) -> None:
         self._file.close()
@@ -1313,12 +1310,81 @@ def write_site(site: Site | Iterable[PageOut], folder: Path, *, previous: Path |
                 continue
             item = item.page()
         tpl = env.get_template(template)
-        if isinstance(item, STREAMED):
+        if isinstance(item, GoalsPage) and isinstance(item.groups, _GoalSpool):
+            _write_goals(tpl, item, folder / rel)
+        elif isinstance(item, STREAMED):
             stream = tpl.stream(page=item)
             stream.enable_buffering(500)  # written in pieces: goals.html of a large database is tens of MB
             stream.dump(str(folder / rel), encoding="utf-8")
         else:
             (folder / rel).write_bytes(tpl.render(page=item).encode("utf-8"))
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    lo, hi = 0, n  # the length of the common prefix, by bisection on slices (C speed)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _group_cut(render: Callable[[list[GoalGroup]], str], first: GoalGroup) -> tuple[str, str, int, int]:
+    """The page rendered without groups cut where the groups go: (before, after, and where a page of one group
+    starts and how much follows its group), found by comparing it with the page of ``first`` alone."""
+    p0, p1 = render([]), render([first])
+    n = _common_prefix(p0, p1)
+    m = _common_prefix(p0[n:][::-1], p1[n:][::-1])
+    return p0[:n], p0[len(p0) - m :], n, m
+
+
+class _Mismatch(Exception):
+    pass
+
+
+def _write_goals(tpl: Template, page: GoalsPage, path: Path) -> None:
+    """goals.html with its goal groups read back one report at a time (``_GoalSpool``) and each rendered
+    alone, on a page with empty filters (small), so the table of every goal is never one string (the
+    template's table macro returns one). Each piece is checked to sit in the page as the first one does
+    (and the first two against the page of both rendered whole); should one not (a template whose groups
+    depend on each other), the page is rendered whole."""
+    try:
+        with path.open("wb") as f:
+            for text in _goal_pieces(tpl, page):
+                f.write(text.encode("utf-8"))
+    except _Mismatch:  # pragma: no cover - the templates of today are not like that
+        with path.open("wb") as f:
+            f.write(tpl.render(page=page.model_copy(update={"groups": list(page.groups)})).encode("utf-8"))
+
+
+def _goal_pieces(tpl: Template, page: GoalsPage) -> Iterator[str]:
+    groups = iter(page.groups)
+    first = list(itertools.islice(groups, 2))
+    if len(first) < 2:
+        yield tpl.render(page=page.model_copy(update={"groups": first}))
+        return
+    bare = page.filters.model_copy(update={"statuses": [], "indicators": [], "regions": []})
+    small = page.model_copy(update={"filters": bare})
+    pre, suf, _, _ = _group_cut(lambda gs: tpl.render(page=page.model_copy(update={"groups": gs})), first[0])
+    s_pre, s_suf, ns, ms = _group_cut(lambda gs: tpl.render(page=small.model_copy(update={"groups": gs})), first[0])
+
+    def piece(g: GoalGroup) -> str:
+        p = tpl.render(page=small.model_copy(update={"groups": [g]}))
+        if not (p.startswith(s_pre) and p.endswith(s_suf)):
+            raise _Mismatch
+        return p[ns : len(p) - ms]
+
+    a, b = piece(first[0]), piece(first[1])
+    if pre + a + b + suf != tpl.render(page=page.model_copy(update={"groups": first})):
+        raise _Mismatch
+    yield pre
+    yield a
+    yield b
+    yield from map(piece, groups)
+    yield suf
 
 
 def _exchange(a: Path, b: Path) -> bool:
