@@ -19,7 +19,6 @@ import math
 import os
 import pickle
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -1434,13 +1433,10 @@ def _write_data(engine: Engine, folder: Path) -> None:
         write_export_and_csv(engine, jf, cf, batch=RENDER_BATCH)
 
 
-def _data_child(url: str, folder: str) -> None:
-    """In a child process: ``_write_data`` from its own connection; it dies with its parent."""
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
+def _data_child(url: str, folder: str, parent: int) -> None:
+    """In a child process (``_CHILD``): ``_write_data`` from its own connection; it dies with ``parent``."""
+    if os.getppid() != parent:  # the parent was killed before the child could ask to die with it
+        raise SystemExit(1)
     from tracker.db import open_db
 
     engine = open_db(url, migrate=False)
@@ -1450,8 +1446,15 @@ def _data_child(url: str, folder: str) -> None:
         engine.dispose()
 
 
+# first of all (before the imports), ask Linux to kill the child when its parent dies: a killed run must
+# leave nothing writing into its half-built folder
 _CHILD = (
-    "import sys; from tracker.site import _data_child; _data_child(sys.stdin.readline().rstrip('\\n'), sys.argv[1])"
+    "import sys\n"
+    "if sys.platform.startswith('linux'):\n"
+    "    import ctypes, signal\n"
+    "    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG\n"
+    "from tracker.site import _data_child\n"
+    "_data_child(sys.stdin.readline().rstrip('\\n'), sys.argv[1], int(sys.argv[2]))\n"
 )
 
 
@@ -1465,7 +1468,7 @@ def _start_data(engine: Engine, folder: Path) -> subprocess.Popen[bytes] | None:
     if (os.cpu_count() or 1) < 2 or engine.url.database in (None, "", ":memory:"):
         return None
     url = engine.url.render_as_string(hide_password=False)
-    proc = subprocess.Popen([sys.executable, "-c", _CHILD, str(folder)], stdin=subprocess.PIPE)
+    proc = subprocess.Popen([sys.executable, "-c", _CHILD, str(folder), str(os.getpid())], stdin=subprocess.PIPE)
     assert proc.stdin is not None
     proc.stdin.write(url.encode() + b"\n")
     proc.stdin.close()
