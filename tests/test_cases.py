@@ -8,7 +8,7 @@ the section's period) and the statements the extractor must produce, in order
 
 Fields compared for each expected statement: kind, indicator (lexicon id, else
 the normalised key), value, unit, cmp, measure, period, and when given: high,
-baseline, stretch, relation, rule.
+baseline, stretch, relation, rule, quote.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def check(case: dict[str, Any]) -> None:
         for key, attr in (("high", "value_high"), ("baseline", "baseline"), ("stretch", "stretch")):
             if key in e:
                 assert getattr(s, attr) == _dec(e[key]), key
-        for key in ("relation", "rule"):
+        for key in ("relation", "rule", "quote"):
             if key in e:
                 assert getattr(s, key) == e[key], key
         assert full[s.span.start : s.span.end] == s.quote

@@ -115,7 +115,7 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
     assert "empty.txt: the file is empty" in p.stderr
     assert "Traceback" not in p.stderr
     p = tracker("run", str(tmp_path / "missing"), "--db", f"sqlite:///{tmp_path / 'x.db'}")
-    assert p.returncode == 1 and "no such file or folder" in p.stderr and "Traceback" not in p.stderr
+    assert p.returncode == 2 and "no such file or folder" in p.stderr and "Traceback" not in p.stderr
 
 
 @pytest.mark.parametrize("cmd", [[], ["run"], ["export"], ["inspect"], ["indicators"], ["render"], ["match"]])

@@ -187,3 +187,25 @@ def test_these_five_years_opens_a_look_back() -> None:
     assert [(s.indicator.id, s.value, s.baseline, str(s.period)) for s in sts] == [
         ("sei_share_above_scale", Decimal("45.4"), Decimal("40.3"), "2021–2025")
     ]
+
+
+def test_extractor_is_a_table_of_small_named_rules() -> None:
+    """Each figure rule is a short function whose docstring holds a real example sentence;
+    no function of the extractor's modules is longer than 80 lines."""
+    import ast
+    import re
+    from pathlib import Path
+
+    import tracker.extract
+    from tracker.rules import figures
+
+    for rule in figures.FIGURE_RULES:
+        assert rule.__doc__ and re.search(r"[\u4e00-\u9fff]{4}", rule.__doc__), rule.__name__
+    for mod in (tracker.extract, figures):
+        tree = ast.parse(Path(mod.__file__ or "").read_text(encoding="utf-8"))
+        long = [
+            (n.name, n.end_lineno - n.lineno + 1)
+            for n in ast.walk(tree)
+            if isinstance(n, ast.FunctionDef) and n.end_lineno and n.end_lineno - n.lineno + 1 > 80
+        ]
+        assert long == [], mod.__name__

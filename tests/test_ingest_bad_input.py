@@ -180,7 +180,7 @@ def test_cli_names_the_option_and_accepts_it(tmp_path: Path) -> None:
     p.write_text(text.replace("我代表浦东新区人民政府", "我代表区人民政府"), "utf-8")
     run = [sys.executable, "-m", "tracker", "inspect", str(p)]
     r = subprocess.run(run, capture_output=True, text=True, timeout=120)
-    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "Traceback" not in r.stderr
     (line,) = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert str(p) in line.replace("\n", "") and "--region" in line
     r = subprocess.run([*run, "--region", "浦东新区", "--year", "2024"], capture_output=True, text=True, timeout=120)

@@ -45,7 +45,8 @@ def test_review_session(db_url: str, tmp_path: Path) -> None:
     out = ok(
         "review", "set", gid, "--verdict", "met", "--note", "50.2 high-value patents", "--by", "alice", "--db", db_url
     )
-    assert out.stdout.strip().startswith(f"{gid}: verdict not_comparable → met (version 1, by alice")
+    assert out.stdout.strip().startswith(f"{gid} “每万人口发明专利拥有量达到50件以上")  # names the goal
+    assert "”: verdict not_comparable → met (version 1, by alice" in out.stdout
     # unlink a wrong match, then link it back (the reviewer changed their mind)
     gdp = _line(ok("review", "list", "--db", db_url).stdout, "全市生产总值预期年均增长6.5%左右")
     gdp_id, outcome = gdp.split()[0], gdp.split("← ")[1].split()[0]
@@ -64,7 +65,7 @@ def test_review_session(db_url: str, tmp_path: Path) -> None:
     p = tracker(
         "review", "set", gid, "--verdict", "missed", "--note", "x", "--by", "carol", "--if-version", "0", "--db", db_url
     )
-    assert p.returncode == 1 and p.stderr.count("\n") == 1 and "version 1" in p.stderr and "Traceback" not in p.stderr
+    assert p.returncode == 2 and p.stderr.count("\n") == 1 and "version 1" in p.stderr and "Traceback" not in p.stderr
 
 
 def test_review_errors_are_one_line(db_url: str, tmp_path: Path) -> None:
@@ -75,7 +76,17 @@ def test_review_errors_are_one_line(db_url: str, tmp_path: Path) -> None:
         ("history", "s999999"),
     ):
         p = tracker("review", *args, "--db", db_url)
-        assert p.returncode == 1 and p.stderr.count("\n") == 1 and "no such statement" in p.stderr, p.stderr
+        assert p.returncode == 2 and p.stderr.count("\n") == 1 and "no such statement" in p.stderr, p.stderr
+
+
+def test_review_list_says_so_when_nothing_matches(db_url: str, tmp_path: Path) -> None:
+    ok("run", str(REPORTS / "shanghai-2018.txt"), "--db", db_url, "--out", str(tmp_path / "site"))
+    # one report, no later one: nothing can be partly met
+    p = ok("review", "list", "--db", db_url, "--status", "partly", "--report", "shanghai-2018.txt")
+    assert p.stdout == ""
+    assert p.stderr.count("\n") == 1 and p.stderr.startswith(
+        "no goals match --status partly --report shanghai-2018.txt"
+    )
 
 
 def test_csv_round_trip_on_the_command_line(db_url: str, tmp_path: Path) -> None:
@@ -101,7 +112,7 @@ def test_csv_round_trip_on_the_command_line(db_url: str, tmp_path: Path) -> None
     sheet.write_text(buf.getvalue(), "utf-8-sig")
     p = tracker("review", "import", str(sheet), "--by", "team", "--dry-run", "--db", db_url)
     assert (
-        p.returncode == 1
+        p.returncode == 2
         and f"{sheet}:3:" in p.stderr
         and "note is required" in p.stderr
         and "nothing was imported" in p.stderr
@@ -113,7 +124,9 @@ def test_csv_round_trip_on_the_command_line(db_url: str, tmp_path: Path) -> None
     w.writerows(rows)
     sheet.write_text(buf.getvalue(), "utf-8-sig")
     dry = ok("review", "import", str(sheet), "--by", "team", "--dry-run", "--db", db_url)
-    assert dry.stdout.startswith(f"would record {rows[0]['goal_id']}: verdict no_evidence → missed")
+    first = dry.stdout.splitlines()[0]
+    assert first.startswith(f"would record {rows[0]['goal_id']} “{rows[0]['goal_quote'][:10]}")
+    assert "”: verdict no_evidence → missed" in first
     assert "(dry run)" in dry.stderr
     assert ok("review", "list", "--reviewed", "--db", db_url).stdout == ""
     ok("review", "import", str(sheet), "--by", "team", "--db", db_url)

@@ -26,8 +26,8 @@ def test_render_replaces_the_site_whole(engine, tmp_path: Path, monkeypatch: pyt
     if not atomic:  # the two-rename fallback (no renameat2)
         monkeypatch.setattr(site, "_exchange", lambda a, b: False)
     out = tmp_path / "site"
-    out.mkdir()
-    (out / "stale.html").write_text("old page", "utf-8")
+    site.render_site(engine, out)
+    (out / "stale.html").write_text("old page", "utf-8")  # a page of an older site tracker built
     site.render_site(engine, out)
     assert (out / "index.html").is_file() and (out / "export.json").is_file()
     assert not (out / "stale.html").exists()
@@ -47,6 +47,7 @@ def test_leftovers_of_a_killed_render_are_repaired(engine, tmp_path: Path) -> No
     out.rename(tmp_path / ".site.old")
     half = tmp_path / f".site.{site.TMP_TAG}x1y2"
     half.mkdir()
+    (half / ".tracker-build.json").write_text("{}", "utf-8")  # the stamp is the first file of a build
     (half / "index.html").write_text("half", "utf-8")
     site._recover(out.resolve())
     assert (out / "index.html").read_text("utf-8") == index  # the previous site is back

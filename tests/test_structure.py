@@ -275,3 +275,24 @@ def test_targets_listed_one_a_line_are_not_headings() -> None:
     assert not any(s.heading.startswith("1.地区生产总值") for s in secs)
     goal = next(s for s in extract(doc, secs) if "地区生产总值增长5.5%以上" in s.quote)
     assert goal.kind == "goal" and goal.period == Period(start=2025, end=2025)
+
+
+def test_one_year_of_the_term_keeps_the_heading_year() -> None:
+    """A review headed 2023年工作回顾 whose paragraphs open with 本届政府…第一年 is the year 2023,
+    not a five-year review."""
+    from tracker.extract import extract
+
+    text = (REPORTS / "shanghai-2024.txt").read_text(encoding="utf-8")
+    at = text.index("　　过去一年，我们坚持")
+    text = (
+        text[:at]
+        + "　　2023年是本届政府依法履职的第一年。一年来，全市生产总值增长5%。\n\n"
+        + "　　本届政府履职第一年，我们攻坚克难，地方一般公共预算收入增长9.3%。\n\n"
+        + text[at:]
+    )
+    doc = ingest_text(text, "shanghai-2024.txt")
+    sts = extract(doc, structure(doc))
+    first = [s for s in sts if s.quote in ("全市生产总值增长5%", "地方一般公共预算收入增长9.3%")]
+    assert len(first) >= 2 and {(s.period.start, s.period.end, s.measure) for s in first} == {(2023, 2023, "growth")}
+    assert turn_period("本届政府履职第一年，我们攻坚克难", 2024) is None
+    assert opening_period("本届政府依法履职的第一年，我们攻坚克难", 2024) is None

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import review as review_mod
 from tracker import store
-from tracker.db import DEFAULT_DB, default_url, open_db
+from tracker.db import DEFAULT_DB, database_error, default_url, exclusive, masked, open_db
 from tracker.errors import TrackerError
-from tracker.export import goals_csv, write_atomic, write_export, write_goals_csv
+from tracker.export import goals_csv, output_file, write_atomic, write_export, write_goals_csv
 from tracker.lexicon import load_tolerances
-from tracker.pipeline import match_all, tune_gc
+from tracker.pipeline import Terminated, match_all, publish, terminable, tune_gc
 from tracker.pipeline import run as run_pipeline
-from tracker.site import render_site
 
 # plain text is never wrapped: a message is one line whatever the terminal width (or none)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -31,16 +33,38 @@ DB_HELP = (
 )
 
 
+USER_ERROR = 2  # exit status of every error the user can act on (1 is left to crashes)
+
+
+def _fail(message: str) -> NoReturn:
+    """Print one line (password masked, no traceback) and exit with USER_ERROR."""
+    line = " ".join(masked(message).split())
+    err.print(f"[red]error:[/red] {escape(line)}", markup=True, soft_wrap=True)
+    sys.exit(USER_ERROR)
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except Terminated as exc:
+            err.print(
+                "error: stopped by SIGTERM; each report is stored whole or not at all and the previous site is kept: "
+                "run again to finish",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+            sys.exit(exc.code)
         except TrackerError as exc:
-            err.print(f"[red]error:[/red] {exc}", markup=True, soft_wrap=True)
-            sys.exit(1)
+            _fail(str(exc))
+        except SQLAlchemyError as exc:
+            _fail(str(database_error(exc)))
         except OSError as exc:
-            err.print(f"[red]error:[/red] {exc.filename or ''}: {exc.strerror}", markup=True, soft_wrap=True)
-            sys.exit(1)
+            where = f"{exc.filename}: " if exc.filename else ""
+            if exc.errno == errno.ENOSPC:
+                _fail(f"{where}no space left on the device; free some space and run again (nothing was half-written)")
+            _fail(f"{where}{exc.strerror or exc}")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -90,7 +114,11 @@ def _progress(label: str) -> tuple[Progress | None, object]:
     default=DEFAULT_OUT,
     show_default=True,
     type=click.Path(path_type=Path),
-    help="Folder the scorecards are written to (replaced as a whole when the run succeeds).",
+    help=(
+        "Folder the scorecards are written to, replaced as a whole when the run succeeds. Only a new or empty "
+        "folder, or one tracker built (it holds .tracker-build.json), is replaced: a file, any other folder, or "
+        "a folder holding the database or a report is refused. A site folder is never read as reports."
+    ),
 )
 @click.option("--region", default=None, help="Region of the reports, when the text does not say (e.g. 上海市).")
 @click.option("--year", type=int, default=None, help="Year the reports were delivered, when the text does not say.")
@@ -131,18 +159,21 @@ def run(
     engine = open_db(db)
     prog, cb = _progress("reading")
     kw = dict(region=region, year=year, replace=replace, tolerances=tolerances, jobs=jobs, progress=cb)
-    if prog:
-        with prog:
+    with exclusive(engine), terminable():
+        if prog:
+            with prog:
+                res = run_pipeline(engine, list(paths), out, **kw)  # type: ignore[arg-type]
+        else:
             res = run_pipeline(engine, list(paths), out, **kw)  # type: ignore[arg-type]
-    else:
-        res = run_pipeline(engine, list(paths), out, **kw)  # type: ignore[arg-type]
     if len(res.skipped) > 20:
         err.print(f"note: {len(res.skipped)} files already in the database, skipped", markup=False, highlight=False)
     else:
         for note in res.skipped:
             err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
+    for note in res.notes:
+        err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
     for msg in res.failed:
-        err.print(f"[red]error:[/red] {msg}", soft_wrap=True)
+        err.print(f"[red]error:[/red] {escape(msg)}", soft_wrap=True)
     for note in review_mod.orphan_notes(engine):
         err.print(f"warning: {note}", markup=False, highlight=False, soft_wrap=True)
     err.print(
@@ -172,17 +203,17 @@ def run(
     "output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="File to write ('-' for standard output).",
+    help=(
+        "File to write ('-' for standard output). A file is replaced whole at the end (atomically); "
+        "a symbolic link keeps pointing at the new file; a device or FIFO (/dev/null) is written to."
+    ),
 )
 def export(db: str | None, fmt: str, output: Path) -> None:
     """Write everything in the database as JSON (tracker.export/1) or the goals as CSV."""
     engine = open_db(db)
     if str(output) != "-":  # streamed through a temporary file: memory does not grow with the database
-        output.parent.mkdir(parents=True, exist_ok=True)
-        tmp = output.with_name(f".{output.name}.tmp")
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
+        with output_file(output) as fh:
             (write_export if fmt == "json" else write_goals_csv)(engine, fh)
-        tmp.replace(output)
         err.print(f"wrote {output}", markup=False, highlight=False)
         return
     if fmt == "json":
@@ -193,10 +224,19 @@ def export(db: str | None, fmt: str, output: Path) -> None:
 
 @main.command()
 @click.option("--db", "db", default=None, help=DB_HELP)
-@click.option("--out", "out", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    default=DEFAULT_OUT,
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder the scorecards are written to (same rules as `tracker run --out`).",
+)
 def render(db: str | None, out: Path) -> None:
     """Write the scorecards for what the database holds (no ingest, no matching)."""
-    click.echo(str(render_site(open_db(db), out)))
+    engine = open_db(db)
+    with exclusive(engine), terminable():
+        click.echo(str(publish(engine, out)))
 
 
 @main.command("match")
@@ -210,7 +250,10 @@ def render(db: str | None, out: Path) -> None:
 )
 def match_cmd(db: str | None, config: Path | None) -> None:
     """Recompute every match and verdict from the stored statements."""
-    n = match_all(open_db(db), tolerances=load_tolerances(config) if config else None)
+    tolerances = load_tolerances(config) if config else None
+    engine = open_db(db)
+    with exclusive(engine):
+        n = match_all(engine, tolerances=tolerances)
     click.echo(f"{n} matches")
 
 
@@ -235,11 +278,14 @@ def inspect(file: Path, region: str | None, year: int | None) -> None:
     )
     for s in secs:
         click.echo(f"{'  ' * s.level}{s.heading[:40]}  [{s.role}, {s.period or '—'}]")
-    for st in extract(doc, secs):
+    notes: list[str] = []
+    for st in extract(doc, secs, notes=notes):
         click.echo(
             f"{st.kind:7} {st.period!s:9} {st.indicator.key[:24]:24} {st.measure:10} {st.comparator:5} "
             f"{st.value} {st.unit or ''}  {st.rule}  | {st.quote[:60]}"
         )
+    for note in notes:
+        err.print(f"note: {file}: {note}", markup=False, highlight=False, soft_wrap=True)
 
 
 @main.command()
@@ -276,9 +322,7 @@ def review() -> None:
 
 
 def _echo_decision(state: review_mod.State, d: store.Decision) -> None:
-    click.echo(
-        f"{state.sid(d.goal_key)}: {review_mod.describe(state, d)} (version {d.version}, by {d.reviewer}: {d.note})"
-    )
+    click.echo(review_mod.confirmation(state, d))
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -317,7 +361,19 @@ def review_list(
     """
     state = review_mod.load(open_db(db))
     if not orphans:
-        for g in review_mod.listed(state, statuses=statuses, reports=reports, reviewed=reviewed):
+        found = review_mod.listed(state, statuses=statuses, reports=reports, reviewed=reviewed)
+        if not found:
+            what = [f"--status {x}" for x in statuses] + [f"--report {x}" for x in reports]
+            if reviewed is not None:
+                what.append("--reviewed" if reviewed else "--unreviewed")
+            err.print(
+                f"no goals match {' '.join(what) or 'in the database'}; "
+                "loosen the filters (tracker review list --help) or run `tracker run PATH` first",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+        for g in found:
             mark = "*" if g.overridden else ("-" if not g.reviewed_by else "=")
             rev = f"  v{g.version} {g.reviewed_by}: {g.review_note}" if g.reviewed_by else ""
             click.echo(
@@ -387,7 +443,10 @@ def review_history(goal: str, db: str | None) -> None:
     "output",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="CSV file ('-' for standard output).",
+    help=(
+        "CSV file ('-' for standard output). A file is replaced whole at the end (atomically); "
+        "a symbolic link keeps pointing at the new file; a device or FIFO is written to."
+    ),
 )
 @click.option(
     "--status", "statuses", multiple=True, type=click.Choice(review_mod.STATUSES), help="Current status (repeatable)."
@@ -420,13 +479,18 @@ def review_import(file: Path, by: str, dry_run: bool, db: str | None) -> None:
     for e in res.errors:
         err.print(f"[red]error:[/red] {e}", soft_wrap=True)
     if res.errors:
-        err.print(f"{len(res.errors)} problem(s) in {file}; nothing was imported", markup=False, highlight=False)
-        sys.exit(1)
+        err.print(
+            f"{len(res.errors)} problem(s) in {file}; nothing was imported",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(2)
     state = review_mod.load(engine)
     for d in res.decisions:
         click.echo(
             ("would record " if dry_run else "")
-            + f"{state.sid(d.goal_key)}: {review_mod.describe(state, d)} | {d.note}"
+            + f"{state.sid(d.goal_key)} “{review_mod.short(d.goal_quote, 40)}”: {review_mod.describe(state, d)} | {d.note}"
         )
     verb = "would be recorded (dry run)" if dry_run else "recorded"
     err.print(

@@ -7,15 +7,22 @@ models with the migrations (``alembic check``).
 
 from __future__ import annotations
 
+import errno
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.util.exc import CommandError
 from sqlalchemy import (
     JSON,
     DateTime,
     Engine,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -25,8 +32,10 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    text,
 )
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from tracker.errors import TrackerError
@@ -86,7 +95,9 @@ class SectionRow(Base):
 
 class StatementRow(Base):
     __tablename__ = "statements"
-    __table_args__ = (Index("ix_statements_block", "region", "indicator_key"),)
+    # the row id is the export's and the reviewers' id (s123): never given to another statement, also
+    # on SQLite (AUTOINCREMENT), so an id read before a `run --replace` cannot point at another goal
+    __table_args__ = (Index("ix_statements_block", "region", "indicator_key"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(40), unique=True)
@@ -125,6 +136,7 @@ class MatchRow(Base):
     flags: Mapped[list[str]] = mapped_column(JSON)
     reason_zh: Mapped[str] = mapped_column(Text)
     reason_en: Mapped[str] = mapped_column(Text)
+    score: Mapped[float | None] = mapped_column(Float)  # similarity of the things counted, when matched on it
 
 
 class ReviewRow(Base):
@@ -155,7 +167,13 @@ class ReviewRow(Base):
     goal_quote: Mapped[str] = mapped_column(Text)
 
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
 DEFAULT_DB = ".tracker/tracker.db"
+_PG_LOCK_KEY = 0x7472616B  # "trak": the advisory lock of a writing run
 
 
 def default_url() -> str:
@@ -177,19 +195,98 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def shown_url(url: str) -> str:
+    """``url`` as it may be printed: any password masked (also in a URL SQLAlchemy cannot parse)."""
+    if _password(url) is None:
+        return url
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)
+
+
+def _password(url: str) -> str | None:
+    try:
+        pw = make_url(url).password
+    except (ArgumentError, ValueError):
+        m = re.search(r"://[^/@:]*:([^/@]*)@", url)
+        pw = m.group(1) if m else None
+    return str(pw) if pw else None
+
+
+_OPENED: list[str] = []  # the URLs open_db was given, newest last: named in database errors
+
+
+def masked(message: str) -> str:
+    """``message`` with the password of every database URL opened so far replaced by ***."""
+    for url in _OPENED:
+        pw = _password(url)
+        if pw and len(pw) > 1:
+            message = message.replace(pw, "***")
+    return message
+
+
+_DB_HINTS = (
+    (
+        ("readonly", "read-only", "read only"),
+        "the database is read-only: make it and its folder writable, or pass another --db",
+    ),
+    (("disk is full", "no space left"), "the disk is full: free some space and run again (nothing was half-stored)"),
+    (("not a database", "file is encrypted"), "that file is not a tracker database: pass another --db"),
+    (("database is locked",), "another program is writing to the database: wait for it to finish and run again"),
+)
+
+
+def database_error(exc: Exception, url: str | None = None, *, lead: str = "database") -> TrackerError:
+    """A one-line error for a failure of the database itself (read-only, full, not a database, …)."""
+    url = url or (_OPENED[-1] if _OPENED else default_url())
+    orig = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    text = str(orig).strip()
+    first = text.splitlines()[0] if text else type(orig).__name__
+    low = first.lower()
+    hint = next(
+        (h for words, h in _DB_HINTS if any(w in low for w in words)),
+        "check the --db URL, that the database server runs and that you may write to it",
+    )
+    return TrackerError(masked(f"{lead} {shown_url(url)}: {first}; {hint}"))
+
+
+def _newer_revision(exc: CommandError) -> bool:
+    return "Can't locate revision" in str(exc) or "No such revision" in str(exc)
+
+
 def open_db(url: str | None = None, *, migrate: bool = True) -> Engine:
-    """Open (and create) the database at ``url`` and upgrade it to the newest schema."""
+    """Open (and create) the database at ``url`` and upgrade it to the newest schema.
+
+    Every failure is a one-line ``TrackerError`` naming the URL with its password masked.
+    """
     url = url or default_url()
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        path = Path(url.removeprefix("sqlite:///"))
+    _OPENED.append(url)
+    shown = shown_url(url)
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        why = "the port is not a number" if "int()" in str(exc) else masked(str(exc))
+        raise TrackerError(
+            f"--db {shown}: not a valid database URL ({why}); "
+            "pass e.g. sqlite:///tracker.db or postgresql+psycopg://user@host:5432/name"
+        ) from exc
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        path = Path(parsed.database.removeprefix("file:").split("?")[0])
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise TrackerError(f"cannot create the folder for the database {path}: {exc.strerror}") from exc
+        if path.is_dir():
+            raise TrackerError(f"--db {shown}: {path} is a folder; pass the path of a database file in it")
     try:
         engine = create_engine(url)
-    except (ArgumentError, ImportError) as exc:
-        raise TrackerError(f"cannot use database URL {url!r}: {exc}") from exc
+    except (ArgumentError, ValueError) as exc:
+        raise TrackerError(masked(f"cannot use database URL {shown}: {exc}")) from exc
+    except ImportError as exc:
+        raise TrackerError(
+            masked(f"cannot use database URL {shown}: its driver is not installed ({exc}); install it with pip")
+        ) from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     if migrate:
@@ -198,7 +295,62 @@ def open_db(url: str | None = None, *, migrate: bool = True) -> Engine:
                 cfg = alembic_config(url)
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
-        except OperationalError as exc:
-            shown = engine.url.render_as_string(hide_password=True)
-            raise TrackerError(f"cannot open database {shown}: {str(exc.orig).strip().splitlines()[0]}") from exc
+        except CommandError as exc:
+            if _newer_revision(exc):
+                raise TrackerError(
+                    f"database {shown} was written by a newer tracker (schema revision unknown to this one); "
+                    "upgrade tracker, or pass another --db"
+                ) from exc
+            raise TrackerError(masked(f"database {shown}: {exc}")) from exc
+        except SQLAlchemyError as exc:
+            raise database_error(exc, url, lead="cannot open database") from exc
     return engine
+
+
+class Busy(TrackerError):
+    """Another run holds the database."""
+
+
+@contextmanager
+def exclusive(engine: Engine) -> Iterator[None]:
+    """Hold the database for one writer (``tracker run``, ``render``, ``match``) until the block ends.
+
+    SQLite: an advisory lock (flock) on ``<database>.lock`` beside the file; PostgreSQL: a session
+    advisory lock. Both end with the process, however it ends. A second writer is refused at once
+    with a ``Busy`` error instead of racing the first one (other databases are not locked).
+    """
+    shown = shown_url(engine.url.render_as_string(hide_password=False))
+    busy = Busy(
+        f"another tracker run, render or match is writing to the database {shown}; wait for it to finish and run again"
+    )
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _PG_LOCK_KEY}).scalar():
+                raise busy
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
+                conn.commit()
+        return
+    database = engine.url.database or ""
+    if engine.dialect.name != "sqlite" or database in ("", ":memory:") or fcntl is None:
+        yield
+        return
+    lock = Path(database.removeprefix("file:").split("?")[0] + ".lock")
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield  # a read-only folder: nothing can be written anyway, and the database says so
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise Busy(f"{busy} (lock: {lock})") from exc
+            raise
+        yield
+    finally:
+        os.close(fd)  # releases the lock

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
+import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import TextIO
 
@@ -16,9 +19,12 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
 from tracker import review, store
+from tracker.csvcell import SafeWriter
+from tracker.errors import TrackerError
 from tracker.lexicon import Tolerances
-from tracker.match import Judge, target_text
+from tracker.match import POSSIBLE, Judge, target_text
 from tracker.models import Document, GoalStatus, Match, Statement
+from tracker.similar import Things
 
 SCHEMA = "tracker.export/1"
 
@@ -76,6 +82,7 @@ class ExportStatement(_M):
     relation: str | None
     rule: str
     section: str | None
+    thing: str | None = None  # the thing counted (核心对象): the name without actions, adverbs, tails, qualifiers
 
 
 class ExportDecision(_M):
@@ -117,6 +124,18 @@ class ExportMatch(_M):
     reason_en: str
     machine_verdict: str | None = None  # the matcher's verdict (None: a reviewer linked this evidence)
     review: ExportReview | None = None
+    score: float | None = None  # similarity of the things counted, when the match rests on it
+
+
+class ExportCandidate(_M):
+    """Possible evidence for a goal that needs review: an outcome counting a similar thing."""
+
+    outcome: str | None  # statement id
+    outcome_key: str
+    score: float | None
+    verdict: str  # what the verdict would be if a reviewer accepts it
+    reason_zh: str
+    reason_en: str
 
 
 class ExportGoalStatus(_M):
@@ -127,6 +146,7 @@ class ExportGoalStatus(_M):
     machine_status: str | None = None
     overridden: bool = False
     review: ExportReview | None = None
+    candidate: ExportCandidate | None = None
 
 
 class Export(_M):
@@ -236,8 +256,14 @@ def export_statement(rid: int, doc_id: int, st: Statement) -> ExportStatement:
             "relation": st.relation,
             "rule": st.rule,
             "section": st.section,
+            "thing": _things().thing(st.indicator.name),
         }
     )
+
+
+@cache
+def _things() -> Things:
+    return Things()
 
 
 @dataclass
@@ -309,9 +335,23 @@ class Reviews:
         ms = self.reviewed.machine.get(key) if self.reviewed is not None else None
         return ms.status if ms is not None else g.status
 
-    def export_status(self, rid: int, g: GoalStatus) -> ExportGoalStatus:
+    def export_status(self, rid: int, g: GoalStatus, ids: Mapping[str, int] | None = None) -> ExportGoalStatus:
+        """``ids``: statement key -> row id, to name a possible evidence's outcome."""
         rv = self.review(g.goal)
+        m = g.match
+        cand = None
+        if g.status == "needs_review" and m is not None and POSSIBLE in m.flags:
+            rid_out = (ids or {}).get(m.outcome)
+            cand = ExportCandidate(
+                outcome=f"s{rid_out}" if rid_out is not None else None,
+                outcome_key=m.outcome,
+                score=m.score,
+                verdict=m.verdict,
+                reason_zh=m.reason_zh,
+                reason_en=m.reason_en,
+            )
         return ExportGoalStatus(
+            candidate=cand,
             goal=f"s{rid}",
             status=g.status,
             reason_zh=g.reason_zh,
@@ -344,8 +384,11 @@ class Reviews:
 def export_matches(reviews: Reviews, sid: Mapping[str, int]) -> Iterator[ExportMatch]:
     """The current matches whose goal and outcome are stored; ``sid``: statement key -> row id."""
     for m in reviews.matches:
+        if POSSIBLE in m.flags:
+            continue  # not evidence: shown as the goal's candidate (``goal_status[].candidate``)
         if m.goal in sid and m.outcome in sid:
             yield ExportMatch(
+                score=m.score,
                 goal=f"s{sid[m.goal]}",
                 outcome=f"s{sid[m.outcome]}",
                 verdict=m.verdict,
@@ -383,7 +426,7 @@ def build_export(engine: Engine, *, rows: list[tuple[int, int, Statement]] | Non
         figureless_goals=[export_statement(rid, doc_id, st) for rid, doc_id, st in rows if _figureless(st)],
         matches=list(export_matches(reviews, sid)),
         goal_status=[
-            reviews.export_status(rid, reviews.status(st, by_goal.get(st.key), latest[st.region]))
+            reviews.export_status(rid, reviews.status(st, by_goal.get(st.key), latest[st.region]), sid)
             for rid, _, st in rows
             if st.kind == "goal"
         ],
@@ -399,6 +442,7 @@ def write_export(engine: Engine, out: TextIO, *, batch: int = 20000) -> None:
     reviews = Reviews.load(engine, matches)
     by_goal = {m.goal: m for m in matches}
     latest = store.latest_years(engine)
+    ids = store.statement_ids(engine)
 
     def statements(figureless: bool) -> Iterator[ExportStatement]:
         for rows in store.statement_batches(engine, size=batch):
@@ -410,14 +454,14 @@ def write_export(engine: Engine, out: TextIO, *, batch: int = 20000) -> None:
         for rows in store.statement_batches(engine, size=batch):
             for rid, _, st in rows:
                 if st.kind == "goal":
-                    yield reviews.export_status(rid, reviews.status(st, by_goal.get(st.key), latest[st.region]))
+                    yield reviews.export_status(rid, reviews.status(st, by_goal.get(st.key), latest[st.region]), ids)
 
     dump_json(
         out,
         (export_document(i, d) for i, d in docs),
         statements(figureless=False),
         statements(figureless=True),
-        export_matches(reviews, store.statement_ids(engine)),
+        export_matches(reviews, ids),
         statuses(),
         reviews.decisions(),
     )
@@ -430,8 +474,9 @@ def write_export_and_csv(engine: Engine, json_out: TextIO, csv_out: TextIO, *, b
     docs = store.documents(engine)
     goal_rows = _GoalRows.load(engine, dict(docs))
     reviews = goal_rows.reviews
+    ids = store.statement_ids(engine)
     csv_out.write("\ufeff")
-    w = csv.writer(csv_out)
+    w = SafeWriter(csv_out)
     w.writerow(CSV_COLUMNS)
     with (
         tempfile.TemporaryFile("w+", encoding="utf-8") as figureless,
@@ -445,7 +490,7 @@ def write_export_and_csv(engine: Engine, json_out: TextIO, csv_out: TextIO, *, b
                     if st.kind == "goal":
                         g = goal_rows.status(st)
                         w.writerow(goal_rows.row(rid, d, st, g))
-                        statuses.write(json_record(reviews.export_status(rid, g)) + "\n")
+                        statuses.write(json_record(reviews.export_status(rid, g, ids)) + "\n")
                     if _figureless(st):
                         figureless.write(json_record(rec) + "\n")
                     else:
@@ -461,7 +506,7 @@ def write_export_and_csv(engine: Engine, json_out: TextIO, csv_out: TextIO, *, b
             (export_document(i, d) for i, d in docs),
             stream(),
             saved(figureless),
-            export_matches(reviews, store.statement_ids(engine)),
+            export_matches(reviews, ids),
             saved(statuses),
             reviews.decisions(),
         )
@@ -559,7 +604,7 @@ def goals_csv(engine: Engine, *, rows: list[tuple[int, int, Statement]] | None =
         latest[st.region] = max(latest.get(st.region, 0), st.report_year)
     by_key = {st.key: (rid, doc_id, st) for rid, doc_id, st in rows}
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = SafeWriter(buf)
     w.writerow(CSV_COLUMNS)
     for rid, doc_id, st in rows:
         if st.kind == "goal":
@@ -602,7 +647,7 @@ def write_goals_csv(engine: Engine, out: TextIO, *, batch: int = 20000) -> None:
     """Stream the goals CSV to ``out`` (open it with ``newline=""``): the same text as ``goals_csv(engine)``."""
     goal_rows = _GoalRows.load(engine, dict(store.documents(engine)))
     out.write("\ufeff")
-    w = csv.writer(out)
+    w = SafeWriter(out)
     w.writerow(CSV_COLUMNS)
     for rows in store.statement_batches(engine, size=batch):
         for rid, doc_id, st in rows:
@@ -621,6 +666,7 @@ def csv_row(
     """The CSV row of one goal without the review columns; ``outcomes``: statement key -> (row id, document id, statement)."""
     m = g.match
     o = outcomes.get(m.outcome) if m else None
+    judged = m is not None and POSSIBLE not in m.flags  # possible evidence: no verdict or margin, flagged
     return [
         f"s{rid}",
         st.region,
@@ -635,8 +681,8 @@ def csv_row(
         st.quote,
         f"{st.span.start}-{st.span.end}",
         g.status,
-        m.verdict if m else "",
-        "" if not m or m.margin is None else f"{m.margin:f}",
+        m.verdict if m and judged else "",
+        "" if not m or not judged or m.margin is None else f"{m.margin:f}",
         " ".join(m.flags) if m else "",
         f"s{o[0]}" if o else "",
         docs[o[1]].source if o else "",
@@ -648,9 +694,46 @@ def csv_row(
     ]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def output_file(path: Path) -> Iterator[TextIO]:
+    """Open ``path`` to write text (UTF-8, ``newline=""``) without ever destroying what is there.
+
+    - a device, FIFO or socket (``/dev/null``, ``/dev/stdout``, a named pipe) is written through;
+    - a symbolic link is followed: its target is replaced atomically and the link kept;
+    - a file (new or existing) is written to a new temporary file beside it and renamed over it at
+      the end (keeping its permissions): a failure leaves the previous file whole, and no other file
+      is touched;
+    - a folder is refused.
+    """
+    real = Path(os.path.realpath(path))
+    if real.is_dir():
+        raise TrackerError(f"{path}: is a folder; pass --output with a file name")
+    if real.exists() and not real.is_file():
+        with real.open("w", encoding="utf-8", newline="") as fh:
+            yield fh
+        return
+    real.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(real.stat().st_mode) if real.exists() else 0o666 & ~_umask()
+    fd, name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+        tmp.chmod(mode)
+        tmp.replace(real)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def write_atomic(path: Path, data: str) -> None:
-    """Write ``data`` to ``path`` through a temporary file, so a failure never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(data, encoding="utf-8")
-    tmp.replace(path)
+    """Write ``data`` to ``path`` through a temporary file, so a failure never leaves half a file
+    (see ``output_file``: a device is written through, a symbolic link keeps pointing at the new file)."""
+    with output_file(path) as fh:
+        fh.write(data)

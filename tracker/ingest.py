@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
+import stat
 import zipfile
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from tracker.errors import InputError
 from tracker.lexicon import Lexicon, lexicon
 from tracker.models import Document, Region, Span
 from tracker.normalize import normalize
+from tracker.paths import BUILD_FILE
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -83,23 +86,57 @@ def _looks_like_text(text: str) -> bool:
 
 def read_text(path: Path) -> str:
     """Read a report file into text: the format (text, HTML, .docx, PDF) and the
-    encoding are detected from the bytes, never from the file name."""
-    name = str(path)
+    encoding are detected from the bytes, never from the file name.
+
+    Only regular files are read (a FIFO, a device or a socket is refused without waiting
+    for it), and never more than ``MAX_BYTES`` + 1 bytes, whatever the file claims its size is.
+    """
+    name = shown_path(path)
     try:
-        size = path.stat().st_size
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block the open
     except OSError as exc:
         raise InputError(name, f"cannot read the file: {exc.strerror}") from exc
-    if size > MAX_BYTES:
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            what = "a folder" if stat.S_ISDIR(st.st_mode) else "a device, pipe or socket"
+            raise InputError(name, f"not a regular file ({what})", "pass a report file")
+        if st.st_size > MAX_BYTES:
+            raise InputError(
+                name,
+                f"file is {st.st_size / 1024 / 1024:.1f} MB, over the {MAX_BYTES / 1024 / 1024:.0f} MB limit",
+                "split it or pass the report's text only",
+            )
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InputError(name, f"cannot read the file: {exc.strerror}") from exc
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_BYTES:
         raise InputError(
             name,
-            f"file is {size / 1024 / 1024:.1f} MB, over the {MAX_BYTES / 1024 / 1024:.0f} MB limit",
+            f"file is over the {MAX_BYTES / 1024 / 1024:.0f} MB limit",
             "split it or pass the report's text only",
         )
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(name, f"cannot read the file: {exc.strerror}") from exc
     return extract_text(raw, name)
+
+
+def shown_path(path: Path | str) -> str:
+    """``path`` as it can be printed and stored: bytes of a name that are not UTF-8 shown as \\xNN."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def name_problem(path: Path) -> InputError | None:
+    """Why the file name cannot be stored (it is not valid UTF-8), if it cannot."""
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        return InputError(
+            shown_path(path), "the file name is not valid UTF-8", "rename it, e.g. with convmv, and run again"
+        )
+    return None
 
 
 def sniff(raw: bytes) -> str:
@@ -146,7 +183,8 @@ def extract_text(raw: bytes, path: str = "<bytes>") -> str:
         text = decode(raw, path)
         if kind == "html" or _is_html(text):
             text = html_text(text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # NUL characters are no text (and PostgreSQL cannot store them): dropped like the \r of line ends
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     if not text.strip():
         raise InputError(path, "no text found in the file", "pass a report with text")
     return text
@@ -659,19 +697,35 @@ def ingest_file(path: Path, *, region: str | None = None, year: int | None = Non
     try:
         return ingest_text(text, path.name, region=region, year=year)
     except InputError as exc:  # name the file as the user gave it
-        raise InputError(str(path), exc.problem, exc.hint) from None
+        raise InputError(shown_path(path), exc.problem, exc.hint) from None
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """Every report file under the given files and folders, in a stable order."""
+    """Every report file under the given files and folders, in a stable order.
+
+    A folder carrying tracker's build stamp (a site it wrote, e.g. ``--out`` inside the
+    reports folder) is never read: a run must not take its own pages for reports."""
     out: list[Path] = []
+    stamped: dict[Path, bool] = {}
+
+    def in_site(f: Path, top: Path) -> bool:
+        for d in f.parents[: len(f.relative_to(top).parts)]:
+            if d not in stamped:
+                stamped[d] = (d / BUILD_FILE).is_file()
+            if stamped[d]:
+                return True
+        return False
+
     for p in paths:
         if p.is_dir():
             out.extend(
                 sorted(
                     f
                     for f in p.rglob("*")
-                    if f.is_file() and not f.name.startswith(".") and f.name.lower() != "readme.md"
+                    if f.is_file()
+                    and not f.name.startswith(".")
+                    and f.name.lower() != "readme.md"
+                    and not in_site(f, p)
                 )
             )
         elif p.exists():

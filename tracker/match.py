@@ -14,15 +14,23 @@ Rules, in the order they apply (templates/methods.html explains them to readers)
   year's growth is ``not_comparable``;
 - same unit (a share in % is never judged against a change in 百分点);
 - evidence from the goal's period, reported after the goal was set: an annual goal by
-  that year's outcome (or, for a rate such as a share, by the level a five-year review
-  gives for the period ending that year, flagged ``end_of_period``); a multi-year goal
+  that year's outcome (or, for a rate such as a share or a stock such as a number of
+  enterprises, by the level a five-year review gives for the period ending that year,
+  flagged ``end_of_period``; or by a five-year review's figure for each year, ``per_year``); a multi-year goal
   by its end year's outcome, else the latest one inside the period (``interim``: on or
   off track, the goal stays pending), else the first one after the deadline
   (``evidence_after_deadline``). Never evidence about years before the goal was set;
+- when no outcome shares the goal's indicator key: the outcome counting the most alike
+  thing (``tracker/candidates.py``, ``tracker/similar.py``, ``things.yaml``), same region, unit family, measure and
+  period, never across a sub-category word, a place or a list on one side only; within a
+  year a count of things done reads alike as a level or an increase; below the match
+  threshold it is only possible evidence (``needs_review``). The same indicator with
+  only another quantity for the year (a level for a growth target) is ``not_comparable``;
 - the verdict follows the comparator and the indicator's direction (``better`` in the
   lexicon; a fall flips it), with the tolerance table for 左右/约 targets, the stretch
   figure of a two-threshold target (floor met, stretch missed: ``partly``), and the two
-  outcomes of the same year for a relational goal (居民收入增长与经济增长同步);
+  outcomes of the same year for a relational goal (居民收入增长与经济增长同步); when other
+  figures of the period point the other way (增长1.7%（同口径增长2.5%以上）) the goal needs review;
 - a goal without a figure (qualitative) gets no verdict: ``needs_review``.
 """
 
@@ -33,8 +41,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
+from tracker import caution
+from tracker.candidates import Candidates
 from tracker.lexicon import Lexicon, Tolerances, lexicon
 from tracker.models import GoalStatus, Match, Statement
+from tracker.similar import Things
 
 # measures that can be compared directly (same group, sign +1)
 _GROUPS = [
@@ -60,6 +71,14 @@ _KEY_ONLY_OVERLAP = 0.6
 _NOT_WORDING = re.compile(r"[\d.．%％,，、;；:：()（）“”\"'\s]+")
 # unit kinds whose level at the end of a period is the level of its last year
 _RATE_KINDS = {"percent", "concentration", "ratio"}
+# within one year, a count of things done is one quantity however it is worded
+# (建设高标准农田30万亩 is a level, 新建47.8万亩 an increase): not for rates and points
+_DONE_IN_YEAR = {"level", "increase"}
+_NOT_COUNTS = {*_RATE_KINDS, "points", "multiple"}
+POSSIBLE = "possible_evidence"  # flag of a weaker candidate: shown for review, not judged
+CONFLICTING = "conflicting"  # flag of evidence whose other figures for the period point the other way
+INCONCLUSIVE = "inconclusive"  # flag of a per-year floor below the goal: the goal needs review
+_REVIEW_FLAGS = {POSSIBLE, CONFLICTING, INCONCLUSIVE}
 
 
 def _base(measure: str) -> tuple[str, int]:
@@ -157,6 +176,8 @@ class Judge:
         self.tol = tolerances or self.lex.tolerances
         self._ind = {i.id: i for i in self.lex.indicators.indicators}
         self._unit_kind = {u.canonical: u.kind for u in self.lex.units.units}
+        self.things = Things(self.lex)
+        self.candidates = Candidates(self)
         # related indicators, both ways: id -> [(other id, zh, en)]
         self._related: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         for ind in self.lex.indicators.indicators:
@@ -286,6 +307,12 @@ class Judge:
         if "end_of_period" in flags:
             zh += "（取自多年回顾中截至该年的水平）"
             en += " (the level a multi-year review gives for the period ending that year)"
+        if "per_year" in flags:
+            zh += "（取自多年回顾中每年的数字）"
+            en += " (a multi-year review's figure for each of its years)"
+        if INCONCLUSIVE in flags:
+            zh += "；该数字是每年的下限，低于目标，无法判断当年是否达到，请人工核对"
+            en += "; it is a floor for each year, below the target: whether that year reached it is open, check by hand"
         if "evidence_after_deadline" in flags:
             zh += "（证据晚于目标期限）"
             en += " (evidence from after the deadline)"
@@ -302,6 +329,22 @@ class Judge:
     def _usable_unit(self, goal: Statement, out: Statement) -> bool:
         return goal.unit is None or out.unit == goal.unit
 
+    def sign(self, goal: Statement, out: Statement) -> int | None:
+        """``measure_sign``, with a count of things done in one year read alike as a level or an increase."""
+        s = measure_sign(goal.measure, out.measure)
+        if s is not None:
+            return s
+        one_year = goal.period.start == goal.period.end
+        if one_year and {goal.measure, out.measure} <= _DONE_IN_YEAR and self._done_in_year(goal):
+            return 1
+        return None
+
+    def _done_in_year(self, goal: Statement) -> bool:
+        """A count of things done in the goal's year (建设高标准农田30万亩), not a rate or a stock (常住人口)."""
+        if self._unit_kind.get(goal.unit or "", "") in _NOT_COUNTS or self._is_stock(goal):
+            return False
+        return goal.measure == "increase" or self.things.names_action(goal.indicator.name)
+
     def pick(self, goal: Statement, cands: list[Statement]) -> tuple[Statement, list[str], list[Statement]] | None:
         """The outcome that evidences ``goal``, its flags, and the other outcomes for the same period."""
         gp = goal.period
@@ -312,11 +355,18 @@ class Judge:
         chosen: list[Statement] = []
         if gp.start == gp.end:
             chosen = [o for o in later if o.period.start == o.period.end == gp.start]
-            if not chosen and self._is_rate(goal) and goal.measure in ("level", "share"):
+            if not chosen and (self._is_rate(goal) or self._is_stock(goal)) and goal.measure in ("level", "share"):
                 # a five-year review's level of a rate is the level of its last year
                 chosen = [o for o in later if o.period.end == gp.start and o.measure in ("level", "share")]
                 if chosen:
                     flags.append("end_of_period")
+            if not chosen:
+                # a multi-year review's figure for each year (每年新增就业超过90万人) holds for its last year
+                chosen = [o for o in later if o.period.start < o.period.end == gp.start and self._per_year(o)]
+                if chosen:
+                    flags.append("per_year")
+                    if all(self._floor_short(goal, o) for o in chosen):
+                        flags.append(INCONCLUSIVE)
         else:
             start_ok = (
                 (lambda o: o.period.start == gp.start)
@@ -355,9 +405,23 @@ class Judge:
     def _is_rate(self, goal: Statement) -> bool:
         # a lexicon indicator in a rate unit, or a share of things outside the lexicon
         # (60%的城市污水处理厂完成提标改造): its level at the end of a period is a rate's level
-        if self._unit_kind.get(goal.unit or "", "") not in _RATE_KINDS:
+        return self._unit_kind.get(goal.unit or "", "") in _RATE_KINDS
+
+    def _is_stock(self, goal: Statement) -> bool:
+        # a thing kept (企业, 算力, 通车里程) whose goal is a level, not things done in the year (no action word)
+        name = goal.indicator.name
+        kept = goal.unit in self.lex.things.stock_units or any(w in name for w in self.lex.things.stock_words)
+        return kept and not self.things.has_action(name)
+
+    def _per_year(self, out: Statement) -> bool:
+        """A figure said of each year of a multi-year review (每年, 稳定在)."""
+        return out.measure in ("level", "increase") and any(w in out.quote for w in self.lex.things.per_year_words)
+
+    def _floor_short(self, goal: Statement, out: Statement) -> bool:
+        """A floor (稳定在7100万亩以上) below a goal to reach (7140万亩): the true figure may be either side."""
+        if out.comparator not in (">=", ">") or goal.value is None or out.value is None:
             return False
-        return goal.indicator.id is not None or goal.measure == "share"
+        return self.direction(goal) == "higher" and out.value < goal.value
 
     def _candidates(self, goal: Statement, outs: list[Statement]) -> list[tuple[Statement, int]]:
         res = []
@@ -366,7 +430,7 @@ class Judge:
                 continue
             if goal.indicator.id is None and alike(goal.quote, o.quote) < _KEY_ONLY_OVERLAP:
                 continue
-            sign = measure_sign(goal.measure, o.measure)
+            sign = self.sign(goal, o)
             if sign is not None:
                 res.append((o, sign))
         return res
@@ -395,6 +459,7 @@ class Judge:
         goal: Statement,
         by_key: dict[tuple[str, str], list[Statement]],
         by_id: dict[tuple[str, str], list[Statement]],
+        by_region: dict[str, list[Statement]] | None = None,
     ) -> Match | None:
         if goal.relation is not None:
             return self.match_relational(goal, by_key, by_id)
@@ -411,7 +476,8 @@ class Judge:
             flags = flags + [f for f in vflags if f not in flags]
             zh, en = self.reason(goal, out, verdict, flags, None, sign)
             disagree = {self.verdict(goal, o, signs[o.key])[0] for o in others} - {verdict}
-            if disagree:
+            if disagree:  # 增长1.7%（同口径增长2.5%以上）: the goal needs review
+                flags.append(CONFLICTING)
                 zh += "；同期其他数字的结论不同，请人工核对"
                 en += "; other figures for the same period point the other way: check by hand"
             return self._match(goal, out, verdict, margin, flags, (zh, en))
@@ -428,6 +494,13 @@ class Judge:
                 return self._match(
                     goal, out, "not_comparable", None, flags, self.reason(goal, out, "not_comparable", flags, note)
                 )
+        # not comparable: the same indicator, but the year's only figure is another quantity
+        other = self._other_quantity(goal, own)
+        if other is not None:
+            out, note = other
+            return self._match(
+                goal, out, "not_comparable", None, [], self.reason(goal, out, "not_comparable", [], note)
+            )
         # not comparable: close but different indicators
         if goal.indicator.id is not None:
             for rel_id, rzh, ren in self._related.get(goal.indicator.id, []):
@@ -441,7 +514,56 @@ class Judge:
                     return self._match(
                         goal, out, "not_comparable", None, flags, self.reason(goal, out, "not_comparable", flags, note)
                     )
+        if by_region is not None:
+            return self.match_alike(goal, by_region.get(goal.region, []))
         return None
+
+    def _other_quantity(self, goal: Statement, own: list[Statement]) -> tuple[Statement, tuple[str, str]] | None:
+        """For a one-year goal with no comparable result: a result of the same indicator for that year
+        in another measure or unit (a level for a growth target, 63% for a rise of 0.9个百分点), or
+        only an average growth over the years ending that year."""
+        y = goal.period.start
+        if goal.period.end != y or goal.indicator.id is None:  # a phrase key alone is not one indicator
+            return None
+        later = [o for o in own if o.report_year > goal.report_year and o.value is not None]
+        same_year = [o for o in later if o.period.start == o.period.end == y]
+        if same_year:
+            return same_year[0], (
+                "同一指标，但结果是另一种量（度量或单位不同）",
+                "the same indicator, but the result is another quantity (measure or unit)",
+            )
+        if goal.measure in ("growth", "decline"):
+            avg = [
+                o for o in later if o.measure in ("avg_growth", "avg_decline") and o.period.start < o.period.end == y
+            ]
+            if avg:
+                return avg[0], (
+                    "目标是单一年度增速，证据只有多年年均增速",
+                    "the target is one year's growth, the evidence only an average annual growth over several years",
+                )
+        return None
+
+    def match_alike(self, goal: Statement, outs: list[Statement]) -> Match | None:
+        """A goal whose indicator key no outcome shares: the outcome counting the most alike thing.
+        Above the match threshold it is judged; above the review threshold it is possible evidence."""
+        found = self.candidates.best(goal, outs)
+        if found is None:
+            return None
+        score, out, sign, flags = found.score, found.outcome, found.sign, list(found.flags)
+        verdict, margin, vflags = self.verdict(goal, out, sign)
+        flags = flags + [f for f in vflags if f not in flags]
+        zh, en = self.reason(goal, out, verdict, flags, None, sign)
+        g_thing, o_thing = self.things.thing(goal.indicator.name), self.things.thing(out.indicator.name)
+        basis_zh = f"按所计对象匹配：“{g_thing}”≈“{o_thing}”，相似度{score:.2f}"
+        basis_en = f"matched on the thing counted: {g_thing} ~ {o_thing}, similarity {score:.2f}"
+        if score < self.lex.things.threshold.match:
+            flags.append(POSSIBLE)
+            zh = f"可能的证据，需人工核对（{basis_zh}）：{zh}"
+            en = f"possible evidence, to be checked by hand ({basis_en}): {en}"
+        else:
+            zh, en = f"{zh}（{basis_zh}）", f"{en} ({basis_en})"
+        m = self._match(goal, out, verdict, margin, flags, (zh, en))
+        return m.model_copy(update={"score": round(score, 3)})
 
     # ------------------------------------------------------------------ relational goals
 
@@ -529,11 +651,14 @@ class Judge:
         sts = list(statements)
         by_key: dict[tuple[str, str], list[Statement]] = defaultdict(list)
         by_id: dict[tuple[str, str], list[Statement]] = defaultdict(list)
+        by_region: dict[str, list[Statement]] = defaultdict(list)
         latest: dict[str, int] = {}
+        outcome = {s.key: s for s in sts if s.kind == "outcome"}
         for s in sts:
             latest[s.region] = max(latest.get(s.region, 0), s.report_year)
             if s.kind == "outcome":
                 by_key[(s.region, s.indicator.key)].append(s)
+                by_region[s.region].append(s)
                 if s.indicator.id:
                     by_id[(s.region, s.indicator.id)].append(s)
         matches: list[Match] = []
@@ -541,7 +666,15 @@ class Judge:
         for g in sts:
             if g.kind != "goal":
                 continue
-            m = self.match_goal(g, by_key, by_id)
+            m = self.match_goal(g, by_key, by_id, by_region)
+            out = outcome.get(m.outcome) if m else None
+            if out is not None:
+                sib = [
+                    o
+                    for o in by_key.get((out.region, out.indicator.key), [])
+                    if o.report_year == out.report_year and o.period == out.period and o.key != out.key
+                ]
+                m = caution.check(g, out, m, self.lex, sib)
             if m is not None:
                 matches.append(m)
             statuses.append(self.status(g, m, latest.get(g.region, g.report_year)))
@@ -557,6 +690,13 @@ class Judge:
                 reason_en="a target without a figure: a person must judge",
             )
         if m is not None:
+            half = any(f in m.flags for f in caution.CAUTION_FLAGS) and m.verdict != "not_comparable"
+            if half or _REVIEW_FLAGS & set(m.flags):
+                # a possible candidate, conflicting figures, or half the evidence (two conditions, a
+                # 同口径 figure): the matcher's verdict is kept on the match, a person judges
+                return GoalStatus(
+                    goal=goal.key, status="needs_review", match=m, reason_zh=m.reason_zh, reason_en=m.reason_en
+                )
             if "interim" in m.flags:
                 return GoalStatus(
                     goal=goal.key,

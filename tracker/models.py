@@ -109,6 +109,8 @@ class Match(Model):
     flags: list[str] = []
     reason_zh: str
     reason_en: str
+    # how alike the things counted are (0–1) when the match rests on that, not on one indicator key
+    score: float | None = None
 
 
 class GoalStatus(Model):

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
+#: tracker's build stamp, written into every site folder it builds: only a folder carrying it is
+#: ever replaced by a new site, and ingest never reads a folder carrying it as reports
+BUILD_FILE = ".tracker-build.json"
 ROOT = PACKAGE.parent
 
 

@@ -11,28 +11,35 @@ Scale and failure rules:
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import gc
 import hashlib
 import json
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Generator, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DataError
 
 from tracker import store
 from tracker.errors import InputError, TrackerError
 from tracker.extract import extract
-from tracker.ingest import discover, ingest_text, read_text, sha256
+from tracker.ingest import discover, ingest_text, name_problem, read_text, sha256, shown_path
 from tracker.lexicon import Tolerances, lexicon
 from tracker.match import judge
 from tracker.models import Document, Match, Section, Statement
+from tracker.paths import BUILD_FILE  # the stamp also holds the fingerprint of what the site was built from
 from tracker.structure import structure
 
 Progress = Callable[[str, int, int], None]
@@ -40,7 +47,6 @@ Parsed = tuple[Document, list[Section], list[Statement]]
 
 MATCH_BATCH = 20000  # statements judged at a time (whole regions)
 AUTO_PARALLEL_MIN = 8  # with jobs=0 (auto), fewer files than this are read in this process
-BUILD_FILE = ".tracker-build.json"  # fingerprint of what the site in ``out`` was built from
 
 
 GC_THRESHOLD = (100_000, 50, 1000)  # see tune_gc
@@ -58,6 +64,7 @@ def tune_gc() -> None:
 class RunResult:
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # notes: already in the database
+    notes: list[str] = field(default_factory=list)  # notes: parts of a stored report that were not read
     failed: list[str] = field(default_factory=list)  # one-line errors
     statements: int = 0
     matches: int = 0
@@ -65,34 +72,86 @@ class RunResult:
     rebuilt: bool = True  # False: nothing changed, the site in place was kept
 
 
-def parse(text: str, source: str, region: str | None, year: int | None, *, shown: str | None = None) -> Parsed | str:
+def parse(
+    text: str,
+    source: str,
+    region: str | None,
+    year: int | None,
+    *,
+    shown: str | None = None,
+    notes: list[str] | None = None,
+) -> Parsed | str:
     """Ingest, structure and extract one decoded report; a one-line error instead of raising.
 
     ``shown``: the file as the user gave it, named in the error (as ``ingest_file`` does).
+    ``notes``: receives what of the report could not be read (see ``extract``).
     """
     try:
         doc = ingest_text(text, source, region=region, year=year)
         secs = structure(doc)
-        return doc, secs, extract(doc, secs)
+        return doc, secs, extract(doc, secs, notes=notes)
     except InputError as exc:
         return str(InputError(shown or exc.path, exc.problem, exc.hint))
     except TrackerError as exc:
         return str(exc)
 
 
-# what a worker sends back for one file: ("skip", sha) | ("error", message) | ("ok", sha, rows, n statements)
-Outcome = tuple[str, str] | tuple[str, str, store.Prepared, int]
+# what a worker sends back for one file:
+# ("skip", sha) | ("error", message) | ("ok", sha, rows, n statements, notes)
+Outcome = tuple[str, str] | tuple[str, str, store.Prepared, int, list[str]]
 _KNOWN: frozenset[str] = frozenset()  # sha256 of the stored texts, set in each worker
 
 
-def _init_worker(known: frozenset[str]) -> None:
+def _init_worker(known: frozenset[str], parent: int) -> None:
     global _KNOWN
     _KNOWN = known
+    # SIGTERM ends a worker (it must not run the parent's handler); a worker ends when the parent dies
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
     lexicon()  # load once per worker
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies, even by SIGKILL (Linux; elsewhere a no-op)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
+class Terminated(SystemExit):
+    """SIGTERM received: raised in the main thread, so that every ``finally`` runs (workers are ended,
+    the open transaction is rolled back, the half-built site is removed) before the process exits."""
+
+
+def _on_sigterm(signum: int, _frame: object) -> None:
+    raise Terminated(128 + signum)
+
+
+@contextmanager
+def terminable() -> Iterator[None]:
+    """Turn SIGTERM into ``Terminated`` for the duration (main thread only; elsewhere nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def read_and_parse(path: Path, region: str | None, year: int | None, known: frozenset[str]) -> Outcome:
     """Read and decode one file; unless its text is already stored, parse it into rows to insert."""
+    bad_name = name_problem(path)
+    if bad_name is not None:
+        return ("error", str(bad_name))
     try:
         text = read_text(path)
     except TrackerError as exc:
@@ -100,11 +159,12 @@ def read_and_parse(path: Path, region: str | None, year: int | None, known: froz
     digest = sha256(text)
     if digest in known:
         return ("skip", digest)
-    parsed = parse(text, path.name, region, year, shown=str(path))
+    notes: list[str] = []
+    parsed = parse(text, path.name, region, year, shown=shown_path(path), notes=notes)
     if isinstance(parsed, str):
         return ("error", parsed)
     doc, secs, sts = parsed
-    return ("ok", digest, store.prepare(doc, secs, sts), len(sts))
+    return ("ok", digest, store.prepare(doc, secs, sts), len(sts), notes)
 
 
 def _job(args: tuple[Path, str | None, int | None]) -> Outcome:
@@ -119,17 +179,31 @@ def _pool(jobs: int, known: frozenset[str]) -> Executor:
         max_workers=jobs,
         mp_context=multiprocessing.get_context(method),
         initializer=_init_worker,
-        initargs=(known,),
+        initargs=(known, os.getpid()),
     )
 
 
-def _in_order(items: list[tuple[Path, str | None, int | None]], jobs: int, known: frozenset[str]) -> Iterator[Outcome]:
+def _end_workers(ex: Executor) -> None:
+    """Stop the pool now: pending work cancelled, running workers terminated (not waited for)."""
+    procs = list((getattr(ex, "_processes", None) or {}).values())
+    ex.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in procs:
+        proc.join(timeout=5)
+
+
+def _in_order(
+    items: list[tuple[Path, str | None, int | None]], jobs: int, known: frozenset[str]
+) -> Generator[Outcome, None, None]:
     """Read and parse every file, yielding results in input order, with a bounded number in flight."""
     if jobs <= 1 or len(items) <= 1:
         for path, region, year in items:
             yield read_and_parse(path, region, year, known)
         return
-    with _pool(jobs, known) as ex:
+    ex = _pool(jobs, known)
+    try:
         window: deque[Future[Outcome]] = deque()
         rest = iter(items)
         for first in rest:
@@ -142,6 +216,10 @@ def _in_order(items: list[tuple[Path, str | None, int | None]], jobs: int, known
             if nxt is not None:
                 window.append(ex.submit(_job, nxt))
             yield fut.result()
+    except BaseException:  # SIGTERM, Ctrl-C, an error while storing: no worker outlives the run
+        _end_workers(ex)
+        raise
+    ex.shutdown(wait=True)
 
 
 def resolve_jobs(jobs: int, n: int) -> int:
@@ -174,32 +252,42 @@ def ingest_paths(
     seen: set[str] = set()
     n = len(files)
     items = [(path, region, year) for path in files]
-    for i, (path, outcome) in enumerate(zip(files, _in_order(items, resolve_jobs(jobs, n), known), strict=True)):
-        if progress:
-            progress(path.name, i, n)
-        kind, digest = outcome[0], outcome[1]
-        if kind == "error":
-            res.failed.append(digest)
-            continue
-        if kind == "skip" or digest in seen:
-            res.skipped.append(f"{path}: already in the database, skipped")
-            continue
-        assert len(outcome) == 4
-        rows, n_st = outcome[2], outcome[3]
-        seen.add(digest)
-        try:
-            other = store.document_for(engine, region=rows.region, year=rows.year)
-            if other is not None and not replace:
-                raise InputError(
-                    str(path),
-                    f"the database already holds a different {rows.year} report for {rows.region} ({other[1]})",
-                    "pass --replace to replace it",
+    outcomes = _in_order(items, resolve_jobs(jobs, n), known)
+    with closing(outcomes):  # on any error here the workers are ended at once, not when collected
+        for i, (path, outcome) in enumerate(zip(files, outcomes, strict=True)):
+            if progress:
+                progress(path.name, i, n)
+            kind, digest = outcome[0], outcome[1]
+            if kind == "error":
+                res.failed.append(digest)
+                continue
+            if kind == "skip" or digest in seen:
+                res.skipped.append(f"{path}: already in the database, skipped")
+                continue
+            assert len(outcome) == 5
+            rows, n_st, notes = outcome[2], outcome[3], outcome[4]
+            seen.add(digest)
+            try:
+                other = store.document_for(engine, region=rows.region, year=rows.year)
+                if other is not None and not replace:
+                    raise InputError(
+                        str(path),
+                        f"the database already holds a different {rows.year} report for {rows.region} ({other[1]})",
+                        "pass --replace to replace it",
+                    )
+                store.save_prepared(engine, rows, replace_id=other[0] if other else None)
+                res.added.append(str(path))
+                res.statements += n_st
+                res.notes.extend(f"{shown_path(path)}: {n}" for n in notes)
+            except TrackerError as exc:
+                res.failed.append(str(exc))
+            except (DataError, ValueError, UnicodeError) as exc:
+                # what this one file holds cannot be stored (the transaction is rolled back): it fails alone
+                why = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+                res.failed.append(
+                    f"{shown_path(path)}: cannot be stored in the database ({why[0] if why else type(exc).__name__}); "
+                    "fix or remove the file"
                 )
-            store.save_prepared(engine, rows, replace_id=other[0] if other else None)
-            res.added.append(str(path))
-            res.statements += n_st
-        except TrackerError as exc:
-            res.failed.append(str(exc))
     if progress:
         progress("", n, n)
     return res
@@ -326,8 +414,9 @@ def run(
     Only the regions whose reports changed since the site in ``out`` was built are matched again,
     and only their pages (with the pages that show every region) are rendered again.
     """
-    from tracker.site import render_site
+    from tracker.site import check_out
 
+    check_out(out, engine, inputs=paths)  # before any work: a refused --out costs nothing
     res = ingest_paths(engine, paths, region=region, year=year, replace=replace, progress=progress, jobs=jobs)
     fp = fingerprint(engine, tolerances)
     built = read_build(out)
@@ -342,5 +431,27 @@ def run(
     manifest = {"fingerprint": fp, "documents": sorted(store.document_regions(engine)), "regions": regions}
     stamp = {BUILD_FILE: json.dumps(manifest, ensure_ascii=False)}
     reuse = unchanged_regions(built, fp, regions)
-    res.index = render_site(engine, out, tolerances=tolerances, extra_files=stamp, reuse=reuse)
+    res.index = publish(engine, out, tolerances=tolerances, extra_files=stamp, reuse=reuse)
     return res
+
+
+def publish(
+    engine: Engine,
+    out: Path,
+    *,
+    tolerances: Tolerances | None = None,
+    extra_files: dict[str, str] | None = None,
+    reuse: Collection[str] = (),
+) -> Path:
+    """``render_site``, with a full disk said in one line (the previous site stays, the database is untouched)."""
+    from tracker.site import render_site
+
+    try:
+        return render_site(engine, out, tolerances=tolerances, extra_files=extra_files, reuse=reuse)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        raise TrackerError(
+            f"{out}: no space left on the device while writing the site; free some space and run again "
+            "(the database is saved, the previous site is kept)"
+        ) from exc

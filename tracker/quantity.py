@@ -219,7 +219,7 @@ def find_quantities(text: str, g: Grammar | None = None) -> list[Quantity]:
 
 
 def _word_figures(text: str, g: Grammar, quoted: list[tuple[int, int]]) -> list[Quantity]:
-    """Fractions (三分之二 -> 66.67%) and word figures (翻一番 -> 2倍, 过半 -> >50%)."""
+    """Fractions (三分之二 -> 66.67%) and word figures (翻一番 -> 100%, 过半 -> >50%)."""
     out: list[Quantity] = []
     pct = next((u for u in g.units.values() if u.kind == "percent"), None)
     for m in g.word_pattern.finditer(text):

@@ -28,9 +28,10 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
 from tracker import store
+from tracker.csvcell import SafeWriter, restore
 from tracker.errors import TrackerError
 from tracker.lexicon import Tolerances
-from tracker.match import Judge, fmt, target_text
+from tracker.match import POSSIBLE, Judge, fmt, target_text
 from tracker.models import GoalStatus, Match, Statement
 from tracker.store import ConflictError, Decision
 
@@ -98,7 +99,7 @@ class Reviewed:
     def notes(self) -> list[str]:
         """One line per review that could not be applied (goal or linked outcome gone)."""
         out = [
-            f"review of goal {o.goal_key} ({o.last.goal_region} {o.last.goal_year}: {_short(o.last.goal_quote)}) "
+            f"review of goal {o.goal_key} ({o.last.goal_region} {o.last.goal_year}: {short(o.last.goal_quote)}) "
             f"by {o.last.reviewer}: the goal is no longer extracted; the review is kept "
             "(see `tracker review list --orphans`)"
             for o in self.orphans
@@ -112,7 +113,7 @@ class Reviewed:
         return out
 
 
-def _short(text: str, n: int = 30) -> str:
+def short(text: str, n: int = 30) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
@@ -255,6 +256,8 @@ def apply(
         rv.overridden = changed
         if eff is not None:
             flags = list(eff.flags)
+            if rv.verdict is not None:  # a reviewer's verdict on possible evidence makes it the evidence
+                flags = [f for f in flags if f != POSSIBLE]
             if changed and OVERRIDDEN not in flags:
                 flags.append(OVERRIDDEN)
             upd: dict[str, object] = {"flags": flags}
@@ -317,6 +320,16 @@ def resolve(state: State, ref: str, kind: str) -> Row:
         row = next((r for r in state.rows if r[0] == rid), None)
     else:
         row = state.by_key.get(ref)
+    if (
+        row is None
+        and ref[:1] in ("s", "S")
+        and ref[1:].isdigit()
+        and int(ref[1:]) <= max((r[0] for r in state.rows), default=0)
+    ):
+        raise TrackerError(
+            f"{ref}: no statement has this id now (ids of a report replaced or read again since you listed it "
+            "are not reused; list the goals again with `tracker review list`, or pass the statement key)"
+        )
     if row is None:
         raise TrackerError(
             f"{ref}: no such statement in the database (use an id such as s123 from `tracker review list` or the export, or a statement key)"
@@ -540,13 +553,18 @@ UNLINK = "none"
 
 
 def export_csv(goals: list[ListedGoal]) -> str:
-    """The goals to review as CSV (UTF-8 with BOM for Excel); fill in new_verdict / new_outcome and note."""
+    """The goals to review as CSV (UTF-8 with BOM for Excel); fill in new_verdict / new_outcome and note.
+
+    Every row is one line (a line break in a cell is written as a space: an import refuses a row
+    that runs over several lines, the sign of an unbalanced quote); cells a spreadsheet would take
+    for a formula are neutralised (``tracker.csvcell``)."""
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = SafeWriter(buf)
     w.writerow(CSV_COLUMNS)
     for g in goals:
         w.writerow(
-            [
+            _one_line(v)
+            for v in [
                 g.id,
                 g.key,
                 g.region,
@@ -572,6 +590,62 @@ def export_csv(goals: list[ListedGoal]) -> str:
     return "\ufeff" + buf.getvalue()
 
 
+def _one_line(v: object) -> object:
+    return " ".join(v.splitlines()) if isinstance(v, str) else v
+
+
+def read_rows(path: Path, text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[str]]:
+    """(header, [(line, row)], problems) of a review sheet; a problem is ``FILE:LINE: what (what to do)``.
+
+    Strict: a row must be one line with as many fields as the header (a line break inside a
+    field is how an unbalanced quote swallows the rows below it); a malformed quote or a field
+    over the csv module's limit is a problem, and reading stops there. Cells are restored
+    (``tracker.csvcell.restore``) from what the export neutralised."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] = []
+    rows: list[tuple[int, dict[str, str]]] = []
+    problems: list[str] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "field limit" in str(exc):
+                problems.append(
+                    f"{path}:{start}: a field is longer than {csv.field_size_limit()} characters "
+                    "(shorten the note; keep the exported cells as they are)"
+                )
+            else:
+                problems.append(
+                    f'{path}:{start}: not valid CSV ({exc}): an unbalanced quote "? '
+                    "(fix the quotes of this row, or save the sheet again as CSV)"
+                )
+            break
+        if not rec:
+            continue  # a blank line
+        end = reader.line_num
+        if end > start:
+            problems.append(
+                f"{path}:{start}: the row runs on to line {end}: a line break inside a field, or an unbalanced "
+                'quote " swallowing the rows below (keep every row on one line; fix the quotes)'
+            )
+            continue
+        if not header:
+            header = [restore(c).strip() for c in rec]
+            continue
+        if len(rec) != len(header):
+            kind = "short" if len(rec) < len(header) else "long"
+            problems.append(
+                f"{path}:{start}: a {kind} row: {len(rec)} field(s), the header has {len(header)} "
+                "(a comma missing or too many, or a quote out of place; keep the exported columns)"
+            )
+            continue
+        rows.append((start, dict(zip(header, (restore(c) for c in rec), strict=True))))
+    return header, rows, problems
+
+
 @dataclass
 class ImportResult:
     decisions: list[Decision]
@@ -594,17 +668,18 @@ def plan_import(state: State, path: Path, by: str) -> ImportResult:
     """Validate a reviewed CSV; every problem is one line ``FILE:LINE: problem (what to do)``."""
     if not by.strip():
         raise TrackerError("every decision names its reviewer: pass --by NAME")
-    reader = csv.DictReader(io.StringIO(_read_csv(path)))
-    missing = [c for c in ("goal_id", "goal_key", "review_version", *EDITABLE) if c not in (reader.fieldnames or [])]
+    header, records, problems = read_rows(path, _read_csv(path))
+    if problems and not header:
+        raise TrackerError(problems[0])
+    missing = [c for c in ("goal_id", "goal_key", "review_version", *EDITABLE) if c not in header]
     if missing:
         raise TrackerError(
             f"{path}: missing column(s) {', '.join(missing)} (start from `tracker review export`, keep its header)"
         )
-    res = ImportResult(decisions=[], errors=[], rows=0, unchanged=0)
+    res = ImportResult(decisions=[], errors=problems, rows=0, unchanged=0)
     seen: dict[str, int] = {}
-    for rec in reader:
+    for line, rec in records:
         res.rows += 1
-        line = reader.line_num
         where = f"{path}:{line}"
         verdict = (rec.get("new_verdict") or "").strip()
         outcome = (rec.get("new_outcome") or "").strip()
@@ -673,6 +748,14 @@ def import_csv(engine: Engine, path: Path, *, by: str, dry_run: bool = False) ->
             "(export again and redo the rows)"
         ) from exc
     return res
+
+
+def confirmation(state: State, d: Decision) -> str:
+    """The line confirming a recorded decision: the goal's id and (shortened) quote, what changed, who and why."""
+    return (
+        f"{state.sid(d.goal_key)} “{short(d.goal_quote, 40)}”: {describe(state, d)} "
+        f"(version {d.version}, by {d.reviewer}: {d.note})"
+    )
 
 
 def describe(state: State, d: Decision) -> str:

@@ -15,9 +15,11 @@ import ctypes
 import functools
 import hashlib
 import itertools
+import json
 import math
 import os
 import pickle
+import re
 import shutil
 import subprocess
 import sys
@@ -25,7 +27,7 @@ import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, Protocol
 
@@ -37,9 +39,9 @@ from tracker import review, store
 from tracker.errors import TrackerError
 from tracker.export import write_export_and_csv
 from tracker.lexicon import Tolerance, Tolerances, lexicon
-from tracker.match import fmt, target_text
+from tracker.match import POSSIBLE, Judge, fmt, target_text
 from tracker.models import Document, GoalStatus, Match, Region, Statement
-from tracker.paths import templates_dir
+from tracker.paths import BUILD_FILE, templates_dir
 
 RENDER_BATCH = 20000  # statements streamed into export.json and goals.csv at a time (whole reports)
 TMP_TAG = "building-"  # temporary build folders are named .<out>.building-XXXX beside the output folder
@@ -76,18 +78,67 @@ STATUS_NOTE = {
         "后续报告中未找到同一地区、指标、时期的结果；不等于未达成",
         "no later report gives a result for the same region, indicator and period; not a miss",
     ),
-    "needs_review": ("目标没有数值，需人工判断", "a target without a figure: a person must judge"),
+    "needs_review": (
+        "目标没有数值，或只找到可能的证据，或证据只够判定一半，需人工判断",
+        "a target without a figure, only possible evidence, or evidence that settles only half of it: a person must judge",
+    ),
 }
 FLAGS = {
     "overridden": ("人工改判", "overridden by a reviewer"),
     "linked_by_reviewer": ("证据由复核人指定", "evidence linked by a reviewer"),
     "evidence_after_deadline": ("证据晚于目标期限", "evidence from after the deadline"),
+    POSSIBLE: ("可能的证据，需人工核对", "possible evidence, to be checked by hand"),
     "interim": ("期中数据", "interim figure"),
     "approximate": ("含约数", "approximate figures"),
     "several_outcomes": ("有多个结果，取最新报告", "several results: the latest report's is used"),
     "proxy_indicator": ("相近指标", "a related indicator"),
     "end_of_period": ("多年回顾中截至该年的水平", "the level a multi-year review gives for its last year"),
+    "per_year": ("多年回顾中每年的数字", "a multi-year review's figure for each year"),
+    "conflicting": ("同期数字结论不同，需人工核对", "figures for the same period point different ways: check by hand"),
+    "inconclusive": ("每年下限低于目标，需人工核对", "a floor for each year below the target: check by hand"),
+    "two_conditions": ("两个条件只核对了一个", "two conditions, only one checked"),
+    "comparability_caveat": ("结果另有同口径数字", "the result is also given on another basis"),
 }
+# a verdict resting on a result from after the goal's deadline says so on its badge
+LATE = "evidence_after_deadline"
+LATE_ZH, LATE_EN = "（据期后数据）", " on later data"
+# what a goal without evidence is waiting for (derived from its status and the reports on hand)
+GAPS = {
+    "no_later_report": ("尚无覆盖目标期的后续报告", "no later report covering the period on hand yet"),
+    "silence": ("后续报告未提及", "silence: the later report never mentions it"),
+    "candidate": ("候选证据待复核", "a candidate needs review"),
+}
+GAP_NOTE = {
+    "no_later_report": (
+        "本地区尚无报告回顾目标期（目标期末之后的报告）",
+        "no report of the region reviewing the goal's period (one from after its end) is on hand yet",
+    ),
+    "silence": (
+        "本地区目标期之后的报告已在手，却从未提及该目标：这本身就是一项发现，按报告单独列出",
+        "the region's report after the goal's period is on hand and never mentions the target: a finding "
+        "in itself, listed on its own for each report",
+    ),
+    "candidate": (
+        "找到了可能的证据，但不足以自动判定（例如只核对了两个条件之一，或结果另有同口径数字）；需人工复核",
+        "a possible piece of evidence was found but cannot settle the verdict by itself (only one of two "
+        "conditions checked, or the result also given on another basis): a person must review it",
+    ),
+}
+# the headline targets compared across regions (lexicon indicator ids), in this order
+HEADLINE = [
+    "gdp",
+    "retail_sales",
+    "fixed_asset_investment",
+    "unemployment_surveyed",
+    "cpi",
+    "disposable_income",
+    "general_budget_revenue",
+    "new_urban_jobs",
+    "grain_output",
+]
+OTHER_INDICATOR = "其他（词表外的指标） other"  # the filter option for every indicator outside the lexicon
+FRAGMENT_HEAD = 8  # a quote with less than this before its figure, none of it the indicator's name, is a fragment
+CONTEXT_CHARS = 40  # at most this much of the clause before an evidence fragment is shown
 MEASURES = {
     "level": ("水平", "level"),
     "share": ("占比", "share"),
@@ -160,6 +211,7 @@ class Summary(Ctx):
     judged: int  # met + partly + missed
     met: int
     share_met: float | None  # met / judged, in %
+    coverage: float | None = None  # judged / goals, in %: what the share rests on
 
 
 class Badge(Ctx):
@@ -195,6 +247,7 @@ class ReportLink(Ctx):
     source: str
     outcomes: int
     summary: Summary
+    silence: int = 0  # goals the later report on hand never mentions
 
 
 class IndicatorLink(Ctx):
@@ -236,6 +289,17 @@ class Evidence(Ctx):
     report_year: int
     period: str
     value: str
+    possible: bool = False  # a weaker candidate: shown for review, not judged on
+    context: str = ""  # the clause before a fragment quote (增加值增长3%) that names its subject
+    role: str = ""  # a relational goal's two sentences: "subject" or "reference"
+
+
+class Restatement(Ctx):
+    """Another sentence of the same report that states the same target (one target, one row)."""
+
+    id: str  # its anchor (kept on the row, so links to it still land)
+    href: str
+    quote: str
 
 
 class ReviewEntry(Ctx):
@@ -288,6 +352,12 @@ class GoalRow(Ctx):
     evidence: Evidence | None
     badges: list[Badge] = []
     review: ReviewBox | None = None
+    indicator_filter: str = ""  # the filter option: a lexicon indicator's name, else OTHER_INDICATOR
+    indicator_id: str | None = None
+    verdict: str = ""  # the verdict word shown ("met on later data"); status stays the filter value
+    gap: str | None = None  # no evidence: "no_later_report", "silence" or "candidate" (GAPS)
+    more_evidence: list[Evidence] = []  # a relational goal's second sentence (the reference)
+    restated: list[Restatement] = []
 
 
 class EvidenceFor(Ctx):
@@ -308,6 +378,16 @@ class GoalGroup(Ctx):
     goals: list[GoalRow]
 
 
+class SilenceItem(Ctx):
+    """A goal the later report of the same region never mentions: a finding in itself."""
+
+    href: str  # the goal's row
+    quote: str
+    indicator: str
+    period: str
+    later: list[Link]  # the later reports on hand that cover the goal's period
+
+
 class ScorecardPage(Page):
     report_id: int
     region: str
@@ -322,6 +402,7 @@ class ScorecardPage(Page):
     groups: list[GoalGroup]
     filters: Filters
     evidence_for: list[EvidenceFor] = []  # earlier goals this report's results are evidence for
+    silence: list[SilenceItem] = []
 
 
 class GoalsPage(Page):
@@ -373,6 +454,9 @@ class ChartMark(Ctx):
     y2: float  # == y unless a range
     label: str
     href: str
+    value: str = ""  # printed beside the mark
+    period: str = ""  # a multi-year figure is drawn at its end year, its years written beside it
+    anchor: Literal["start", "end"] = "start"  # the label's side: left of marks in the right half of the chart
 
 
 class Chart(Ctx):
@@ -446,10 +530,46 @@ class PeriodRow(Ctx):
 
 class MethodsPage(Page):
     statuses: list[StatusInfo]
+    gaps: list[StatusInfo] = []  # what a goal without evidence is waiting for
     flags: list[FlagInfo]
     tolerances: list[ToleranceRow]
     periods: list[PeriodRow]
     plans: list[PeriodRow]
+
+
+# ---------------------------------------------------------------------------- comparison across regions
+
+
+class CompareCell(Ctx):
+    indicator: str  # lexicon id
+    status: str = ""  # "" when the region set no such target that year
+    status_zh: str = ""
+    status_en: str = ""
+    target: str = ""
+    result: str = ""
+    href: str = ""  # the goal's row on its scorecard
+    quote: str = ""
+    more: int = 0  # further targets for the same indicator in that report
+
+
+class CompareRow(Ctx):
+    region: str
+    report: str  # scorecard title
+    href: str
+    cells: list[CompareCell]
+    summary: Summary  # of the headline targets shown
+
+
+class CompareTable(Ctx):
+    year: int
+    rows: list[CompareRow]
+    columns: list[Summary]  # per indicator, over the regions
+
+
+class ComparePage(Page):
+    indicators: list[Label]  # column headings, HEADLINE order
+    indicator_ids: list[str]
+    tables: list[CompareTable]  # one per target year, the years with the most verdicts first
 
 
 class Site(Ctx):
@@ -459,6 +579,7 @@ class Site(Ctx):
     sources: list[SourcePage]
     indicators: list[IndicatorPage]
     methods: MethodsPage
+    compare: ComparePage | None = None
 
 
 # ---------------------------------------------------------------------------- building
@@ -481,7 +602,42 @@ def indicator_slug(region: str, key: str) -> str:
 
 
 def _title(doc: Document) -> str:
-    return f"{doc.region.name} {doc.year}年{doc.title}"
+    """区域 年份+title, the year and the region said once (2025年北京市政府工作报告 -> 北京市 2025年政府工作报告)."""
+    rest = doc.title
+    if rest.startswith(f"{doc.year}年"):
+        rest = rest[len(f"{doc.year}年") :]
+    for name in (doc.region.name, *_aliases(doc.region.name)):
+        if rest.startswith(name) and len(rest) > len(name):
+            rest = rest[len(name) :]
+            break
+    return f"{doc.region.name} {doc.year}年{rest}"
+
+
+def _aliases(region: str) -> list[str]:
+    return next((r.aliases for r in lexicon().regions.regions if r.name == region), [])
+
+
+def region_order(names: Iterable[str]) -> list[str]:
+    """Region names in the official order (lexicon/regions.yaml ``order``), districts after their parent."""
+    key = lexicon().regions.sort_key
+    return sorted(set(names), key=key)
+
+
+@cache
+def _capitalised_names() -> re.Pattern[str]:
+    names = sorted(
+        {i.en for i in lexicon().indicators.indicators if len(i.en) > 1 and i.en[0].isupper() and i.en[1].islower()},
+        key=len,
+        reverse=True,
+    )
+    alt = "|".join(re.escape(n) for n in names) or "(?!)"
+    return re.compile(rf"(?:(?<=[^\s.]\s)|(?<=\())(?:{alt})")
+
+
+def sentence_case(text: str) -> str:
+    """English reasons read as one sentence: a lexicon name mid-sentence (…, Gross domestic product 5.4%)
+    loses its capital; acronyms (GDP, R&D, CPI) and the first word keep theirs."""
+    return _capitalised_names().sub(lambda m: m.group(0)[0].lower() + m.group(0)[1:], text)
 
 
 def summarize(statuses: list[str], *, query: str | None = None) -> Summary:
@@ -506,21 +662,36 @@ def summarize(statuses: list[str], *, query: str | None = None) -> Summary:
         judged=judged,
         met=c["met"],
         share_met=round(100 * c["met"] / judged, 1) if judged else None,
+        coverage=round(100 * judged / total, 1) if total else None,
     )
 
 
 def _margin(m: Decimal | None, unit: str | None) -> tuple[str, str]:
+    """The margin with its unit: percentage points for figures in % (and for relational goals, which
+    compare two growth rates), the target's unit otherwise; a minus sign, never a hyphen."""
     if m is None:
         return "", ""
-    sign = "+" if m > 0 else ""
+    sign = "+" if m > 0 else ("−" if m < 0 else "±")
     if unit == "%":  # a difference of percentages is in percentage points
-        v = fmt(m, None)
+        v = fmt(abs(m), None)
         return f"{sign}{v}个百分点", f"{sign}{v} pp"
-    v = fmt(m, unit)
+    if m == 0 and unit:
+        return f"±0{unit}", f"±0{unit}"
+    v = fmt(abs(m), unit)
     return f"{sign}{v}", f"{sign}{v}"
 
 
 def _target(st: Statement) -> tuple[str, str]:
+    if st.value is None and st.relation is not None:  # 居民收入增长与经济增长同步: the reference named
+        ref = lexicon().indicators.by_id(st.relation)
+        rzh, ren = (ref.zh, ref.en) if ref else (st.relation, st.relation)
+        if st.comparator in (">", ">="):
+            word = "高于" if st.comparator == ">" else "不低于"
+            return (
+                f"增速{word}{rzh}增速",
+                f"growth {'faster than' if st.comparator == '>' else 'at least'} {ren} growth",
+            )
+        return f"与{rzh}增长同步", f"growth in step with {ren} growth"
     zh, en = target_text(st, "zh"), target_text(st, "en")
     if st.stretch is not None:
         zh += f"，力争{fmt(st.stretch, st.unit)}"
@@ -567,6 +738,7 @@ class _Data:
         self.reviewed = review.apply(self.rows, matches, decisions, tolerances=tolerances)
         self.status: dict[str, GoalStatus] = {g.goal: g for g in self.reviewed.statuses}
         self.by_key = {st.key: (rid, doc_id, st) for rid, doc_id, st in self.rows}
+        self.key_of = {_anchor(rid): st.key for rid, _, st in self.rows}
         self.by_doc: dict[int, list[tuple[int, Statement]]] = defaultdict(list)
         for rid, doc_id, st in self.rows:
             self.by_doc[doc_id].append((rid, st))
@@ -578,9 +750,22 @@ class _Data:
         self.evidenced: dict[int, list[tuple[int, int, Statement, GoalStatus, int]]] = defaultdict(list)
         for rid, doc_id, st in self.rows:
             gs = self.status.get(st.key)
-            if gs is not None and gs.match is not None and gs.match.outcome in self.by_key:
+            if (
+                gs is not None
+                and gs.match is not None
+                and gs.match.outcome in self.by_key
+                and gs.status != "needs_review"
+            ):
                 orid, odoc, _ = self.by_key[gs.match.outcome]
                 self.evidenced[odoc].append((rid, doc_id, st, gs, orid))
+        # the years of the reports on hand, by region (what a goal without evidence is waiting for)
+        self.years: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for doc_id, d in self.docs:
+            self.years[d.region.name][d.year].append(doc_id)
+        self.engine = engine
+        self._texts: dict[int, str] = {}
+        self._judge: Judge | None = None
+        self.tolerances = tolerances
         self.charted = {
             k
             for k, v in self.series.items()
@@ -592,26 +777,98 @@ class _Data:
         key = (st.region, st.indicator.key)
         return f"indicator/{indicator_slug(*key)}.html" if key in self.charted else None
 
+    def text(self, doc_id: int) -> str:
+        if doc_id not in self._texts:
+            d = self.doc[doc_id]
+            self._texts[doc_id] = (
+                d.text if d.text or self.with_text else store.document(self.engine, doc_id=doc_id).text
+            )
+        return self._texts[doc_id]
+
+    def context(self, doc_id: int, st: Statement) -> str:
+        """The clause before a quote that does not name its subject (规模以上工业企业达7.6万家、| 增加值增长3%)."""
+        if st.indicator.id is None:  # the phrase is read from the quote itself: it names its subject
+            return ""
+        names = [st.indicator.name]
+        ind = lexicon().indicators.by_id(st.indicator.id)
+        if ind is not None:
+            names += lexicon().indicators.aliases_of(ind)
+        if any(n and n in st.quote for n in names):
+            return ""
+        head = re.split(r"[\d０-９]", st.quote, maxsplit=1)[0]
+        if len(head) >= FRAGMENT_HEAD:  # a subject of its own before the figure
+            return ""
+        text = self.text(doc_id)
+        start = st.span.start
+        cut = max(text.rfind(c, 0, start) for c in "。；！？\n") + 1
+        before = text[cut:start].strip()
+        return before if len(before) <= CONTEXT_CHARS else "…" + before[-CONTEXT_CHARS:]
+
+    def evidence(self, rid: int, doc_id: int, st: Statement, role: str = "", possible: bool = False) -> Evidence:
+        d = self.doc[doc_id]
+        return Evidence(
+            quote=st.quote,
+            href=source_href(doc_id, _anchor(rid)),
+            report_id=doc_id,
+            report=d.source,
+            report_title=_title(d),
+            report_year=d.year,
+            period=str(st.period),
+            value=fmt(st.value, st.unit),
+            context=self.context(doc_id, st),
+            role=role,
+            possible=possible,
+        )
+
+    def reference(self, goal: Statement) -> tuple[int, int, Statement] | None:
+        """The reference result a relational goal was judged against (经济增长 of 居民收入增长与经济增长同步):
+        the same pick as the matcher's."""
+        if goal.relation is None:
+            return None
+        self._judge = self._judge or Judge(tolerances=self.tolerances)
+        probe = goal.model_copy(update={"unit": "%", "measure": "growth"})
+        pool = [
+            st
+            for _, _, st in self.series.get((goal.region, goal.relation), [])
+            if st.kind == "outcome" and st.unit == "%" and st.measure == "growth" and st.value is not None
+        ]
+        picked = self._judge.pick(probe, pool)
+        return self.by_key.get(picked[0].key) if picked else None
+
+    def later(self, st: Statement) -> list[int]:
+        """The reports of the goal's region on hand that cover its period: the ones of the year after
+        its end, which review its last year (a report years later reviews other years)."""
+        year = st.period.end + 1
+        return self.years.get(st.region, {}).get(year, []) if year > st.report_year else []
+
+    def gap(self, st: Statement, gs: GoalStatus) -> str | None:
+        if gs.status == "needs_review" and gs.match is not None:
+            return "candidate"
+        if gs.match is not None or (st.value is None and st.relation is None):
+            return None
+        if gs.status not in ("no_evidence", "pending"):
+            return None
+        return "silence" if self.later(st) else "no_later_report"
+
     def goal_row(self, rid: int, doc_id: int, st: Statement) -> GoalRow:
         doc = self.doc[doc_id]
         gs = self.status[st.key]
         m = gs.match
         ev = None
+        more: list[Evidence] = []
         if m is not None and m.outcome in self.by_key:
             orid, odoc, ost = self.by_key[m.outcome]
-            od = self.doc[odoc]
-            ev = Evidence(
-                quote=ost.quote,
-                href=source_href(odoc, _anchor(orid)),
-                report_id=odoc,
-                report=od.source,
-                report_title=_title(od),
-                report_year=od.year,
-                period=str(ost.period),
-                value=fmt(ost.value, ost.unit),
-            )
+            ev = self.evidence(orid, odoc, ost, "subject" if st.relation else "", possible=POSSIBLE in m.flags)
+            ref = self.reference(st) if st.relation else None
+            if ref is not None and ref[2].key != ost.key:
+                more.append(self.evidence(*ref, role="reference"))
         tzh, ten = _target(st)
-        mzh, men = _margin(m.margin if m else None, st.unit)
+        # a relational goal's margin is the gap between two growth rates: percentage points
+        judged_on = m.margin if m and POSSIBLE not in m.flags else None
+        mzh, men = _margin(judged_on, "%" if st.relation else st.unit)
+        late = _late(gs)
+        gap = self.gap(st, gs)
+        badges = [Badge(css=f"gap {gap}", zh=GAPS[gap][0], en=GAPS[gap][1])] if gap else []
         return GoalRow(
             id=_anchor(rid),
             href=source_href(doc_id, _anchor(rid)),
@@ -629,16 +886,27 @@ class _Data:
             target_en=ten,
             quote=st.quote,
             status=gs.status,
-            status_zh=STATUS_ZH[gs.status],
-            status_en=STATUS_EN[gs.status],
+            status_zh=STATUS_ZH[gs.status] + (LATE_ZH if late else ""),
+            status_en=STATUS_EN[gs.status] + (LATE_EN if late else ""),
             margin_zh=mzh,
             margin_en=men,
             reason_zh=gs.reason_zh,
-            reason_en=gs.reason_en,
-            flags=[_label(FLAGS, f) for f in (m.flags if m else [])],
+            reason_en=sentence_case(gs.reason_en),
+            flags=[_label(FLAGS, f) for f in (m.flags if m else []) if not (late and f == LATE)],
             evidence=ev,
+            badges=badges,
             review=review_box(self.reviewed, st.key, self.by_key),
+            indicator_filter=st.indicator.name if st.indicator.id else OTHER_INDICATOR,
+            indicator_id=st.indicator.id,
+            verdict="late" if late else "",
+            gap=gap,
+            more_evidence=more,
         )
+
+
+def _late(gs: GoalStatus) -> bool:
+    """A verdict that rests on a result from after the goal's deadline."""
+    return gs.match is not None and LATE in gs.match.flags and gs.status in JUDGED
 
 
 def review_box(reviewed: review.Reviewed, key: str, by_key: dict[str, tuple[int, int, Statement]]) -> ReviewBox | None:
@@ -682,7 +950,7 @@ def _groups(rows: list[GoalRow]) -> list[GoalGroup]:
 
 class _Filterable(Protocol):
     @property
-    def indicator(self) -> str: ...
+    def indicator_filter(self) -> str: ...
 
     @property
     def region(self) -> str: ...
@@ -692,7 +960,7 @@ class _GoalKey(NamedTuple):
     """What the all-goals page's summary and filters need of a goal row."""
 
     status: str
-    indicator: str
+    indicator_filter: str
     region: str
 
 
@@ -721,13 +989,65 @@ class _GoalSpool:
 
 
 def _filters(table: str, rows: Sequence[_Filterable], *, regions: bool) -> Filters:
+    """Lexicon indicators by name; every phrase outside the lexicon grouped as one "other" option."""
+    named = sorted({r.indicator_filter for r in rows} - {OTHER_INDICATOR})
+    other = [OTHER_INDICATOR] if any(r.indicator_filter == OTHER_INDICATOR for r in rows) else []
     return Filters(
         table=table,
         statuses=_status_options(),
-        indicators=_options(sorted({r.indicator for r in rows})),
-        regions=_options(sorted({r.region for r in rows})) if regions else [],
+        indicators=_options(named + other),
+        regions=_options(region_order(r.region for r in rows)) if regions else [],
         total=len(rows),
     )
+
+
+_RANK = {s: i for i, s in enumerate(["met", "partly", "missed", "needs_review", "not_comparable", "pending"])}
+
+
+def _same_target(st: Statement) -> tuple[object, ...] | None:
+    """What makes two goals of one report the same target; None for a goal without a figure or relation."""
+    if st.value is None and st.relation is None:
+        return None
+    return (
+        st.indicator.key,
+        st.measure,
+        st.period.start,
+        st.period.end,
+        st.comparator,
+        st.value,
+        st.value_high,
+        st.stretch,
+        st.unit,
+        st.relation,
+    )
+
+
+def _one_row_per_target(rows: list[tuple[GoalRow, Statement]]) -> list[GoalRow]:
+    """The same target stated twice in one report (经济增长6％左右 … 经济增长目标设定为6％左右) is one row:
+    the sentence with the most informative verdict (else the first) carries it, the others are listed
+    on that row as restating it. Rows stay in the order of the report."""
+    groups: dict[object, list[int]] = defaultdict(list)
+    for i, (_, st) in enumerate(rows):
+        key = _same_target(st)
+        groups[key if key is not None else ("single", i)].append(i)
+    keep: dict[int, list[int]] = {}
+    for members in groups.values():
+        best = min(members, key=lambda i: (_RANK.get(rows[i][0].status, 9), i))
+        keep[best] = [i for i in members if i != best]
+    out = []
+    for i, (row, _) in enumerate(rows):
+        if i not in keep:
+            continue
+        if keep[i]:
+            row = row.model_copy(
+                update={
+                    "restated": [
+                        Restatement(id=rows[j][0].id, href=rows[j][0].href, quote=rows[j][0].quote) for j in keep[i]
+                    ]
+                }
+            )
+        out.append(row)
+    return out
 
 
 class Reused:
@@ -752,10 +1072,26 @@ def _report_pages(
     """The index entry, scorecard and source page of one report, and its goal rows (for goals.html).
     ``with_source=False``: no source page (None; it needs the report's text)."""
     mine = data.by_doc.get(doc_id, [])
-    rows = [data.goal_row(rid, doc_id, st) for rid, st in mine if st.kind == "goal"]
+    rows = _one_row_per_target([(data.goal_row(rid, doc_id, st), st) for rid, st in mine if st.kind == "goal"])
     n_out = sum(1 for _, st in mine if st.kind == "outcome")
     summary = summarize([r.status for r in rows])
     title = _title(doc)
+    silence = []
+    for r in rows:
+        if r.gap != "silence":
+            continue
+        gst = data.by_key[data.key_of[r.id]][2]
+        silence.append(
+            SilenceItem(
+                href=f"{report_href(doc_id)}#{r.id}",
+                quote=r.quote,
+                indicator=r.indicator,
+                period=r.period,
+                later=[
+                    Link(href=report_href(d), zh=_title(data.doc[d]), en=data.doc[d].source) for d in data.later(gst)
+                ],
+            )
+        )
     link = ReportLink(
         id=doc_id,
         href=report_href(doc_id),
@@ -766,6 +1102,7 @@ def _report_pages(
         source=doc.source,
         outcomes=n_out,
         summary=summary,
+        silence=len(silence),
     )
     card = ScorecardPage(
         title=title,
@@ -790,11 +1127,12 @@ def _report_pages(
                 outcome=data.by_key[gs.match.outcome][2].quote if gs.match else "",
                 outcome_href=source_href(doc_id, _anchor(orid)),
                 status=gs.status,
-                status_zh=STATUS_ZH[gs.status],
-                status_en=STATUS_EN[gs.status],
+                status_zh=STATUS_ZH[gs.status] + (LATE_ZH if _late(gs) else ""),
+                status_en=STATUS_EN[gs.status] + (LATE_EN if _late(gs) else ""),
             )
             for grid, gdoc, gst, gs, orid in data.evidenced.get(doc_id, [])
         ],
+        silence=silence,
     )
     if not with_source:
         return link, card, None, rows
@@ -852,7 +1190,7 @@ def _pages(
                 yield source_href(doc_id), "source.html", source
             if rows:
                 goal_groups.append(GoalGroup(heading=link.title, goals=rows))  # in the order of the documents
-                goal_keys.extend(_GoalKey(r.status, r.indicator, r.region) for r in rows)
+                goal_keys.extend(_GoalKey(r.status, r.indicator_filter, r.region) for r in rows)
         for key in sorted(data.charted):
             if key[0] in reuse:  # the page is not even built: the link needs only its name
                 slug, name = indicator_slug(*key), min(data.series[key], key=_series_order)[2].indicator.name
@@ -872,7 +1210,8 @@ def _pages(
                 )
             )
     regions: list[RegionGroup] = []
-    for name, reps in links.items():
+    for name in region_order(links):
+        reps = links[name]
         r = region_of[name]
         regions.append(
             RegionGroup(
@@ -908,7 +1247,7 @@ def _pages(
             ],
             filters=Filters(
                 table="reports",
-                regions=_options(list(links)),
+                regions=_options(region_order(links)),
                 total=sum(len(v) for v in links.values()),
             ),
         ),
@@ -921,6 +1260,66 @@ def _pages(
         else GoalsPage.model_construct(**goals),  # a spool is no list: not validated
     )
     yield "methods.html", "methods.html", methods_page(tolerances or lexicon().tolerances)
+    yield "compare.html", "compare.html", compare_page(goal_groups)
+
+
+def compare_page(groups: Iterable[GoalGroup]) -> ComparePage:
+    """The headline targets of every region side by side, one table per target year: each region's
+    target, result and verdict, with how many of them are judged (coverage)."""
+    lex = lexicon().indicators
+    labels = []
+    for ind_id in HEADLINE:
+        ind = lex.by_id(ind_id)
+        labels.append(Label(zh=ind.zh if ind else ind_id, en=ind.en if ind else ind_id))
+    # (year, region) -> the report's title and href, and its annual headline goals by indicator
+    found: dict[tuple[int, str], tuple[str, str, dict[str, list[GoalRow]]]] = {}
+    for grp in groups:
+        for r in grp.goals:
+            if r.indicator_id not in HEADLINE or r.period != str(r.report_year):
+                continue
+            href = r.scorecard_href.split("#")[0]
+            _, _, by = found.setdefault((r.report_year, r.region), (grp.heading, href, defaultdict(list)))
+            by[r.indicator_id].append(r)
+    tables = []
+    for year in sorted({y for y, _ in found}, reverse=True):
+        rows: list[CompareRow] = []
+        per_ind: dict[str, list[str]] = defaultdict(list)
+        for region in region_order(reg for y, reg in found if y == year):
+            title, href, by_ind = found[(year, region)]
+            cells: list[CompareCell] = []
+            statuses: list[str] = []
+            for ind_id in HEADLINE:
+                goals = sorted(by_ind.get(ind_id, []), key=lambda g: _RANK.get(g.status, 9))
+                if not goals:
+                    cells.append(CompareCell(indicator=ind_id))
+                    continue
+                g = goals[0]
+                statuses.append(g.status)
+                per_ind[ind_id].append(g.status)
+                cells.append(
+                    CompareCell(
+                        indicator=ind_id,
+                        status=g.status,
+                        status_zh=g.status_zh,
+                        status_en=g.status_en,
+                        target=g.target_zh,
+                        result=(f"{g.evidence.value}" if g.evidence else ""),
+                        href=g.scorecard_href,
+                        quote=g.quote,
+                        more=len(goals) - 1,
+                    )
+                )
+            rows.append(CompareRow(region=region, report=title, href=href, cells=cells, summary=summarize(statuses)))
+        columns = [summarize(per_ind.get(i, [])) for i in HEADLINE]
+        tables.append(CompareTable(year=year, rows=rows, columns=columns))
+    tables.sort(key=lambda t: -sum(c.judged for c in t.columns))  # the year with the most verdicts first
+    return ComparePage(
+        title="地区对比：主要目标 · Regions compared: headline targets",
+        root=".",
+        indicators=labels,
+        indicator_ids=list(HEADLINE),
+        tables=tables,
+    )
 
 
 def _region_batches(engine: Engine, size: int, tolerances: Tolerances | None = None) -> Iterator[_Data]:
@@ -976,7 +1375,17 @@ def build_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Site:
             single[path] = page
     index, goals, methods = single["index.html"], single["goals.html"], single["methods.html"]
     assert isinstance(index, IndexPage) and isinstance(goals, GoalsPage) and isinstance(methods, MethodsPage)
-    return Site(index=index, goals=goals, scorecards=cards, sources=sources, indicators=indicators, methods=methods)
+    compare = single["compare.html"]
+    assert isinstance(compare, ComparePage)
+    return Site(
+        index=index,
+        goals=goals,
+        scorecards=cards,
+        sources=sources,
+        indicators=indicators,
+        methods=methods,
+        compare=compare,
+    )
 
 
 def site_pages(site: Site) -> Iterator[PageOut]:
@@ -984,6 +1393,8 @@ def site_pages(site: Site) -> Iterator[PageOut]:
     yield "index.html", "index.html", site.index
     yield "goals.html", "goals.html", site.goals
     yield "methods.html", "methods.html", site.methods
+    if site.compare is not None:
+        yield "compare.html", "compare.html", site.compare
     for card in site.scorecards:
         yield report_href(card.report_id), "scorecard.html", card
     for src in site.sources:
@@ -1069,11 +1480,20 @@ def _nice_step(span: float) -> float:
 
 def _tick_label(v: float) -> str:
     d = Decimal(str(round(v, 6)))
+    if abs(d) >= 1000000000000:
+        return f"{(d / Decimal(1000000000000)).normalize():f}万亿"
     if abs(d) >= 100000000:
         return f"{(d / Decimal(100000000)).normalize():f}亿"
     if abs(d) >= 10000:
         return f"{(d / Decimal(10000)).normalize():f}万"
     return f"{d.normalize():f}"
+
+
+def _big(v: Decimal | None, unit: str | None) -> str:
+    """A figure as people write it: 5.2万亿元, never 52000亿元."""
+    if v is not None and abs(v) >= 1000000000000:
+        return f"{(v / Decimal(1000000000000)).normalize():f}万亿{unit or ''}"
+    return fmt(v, unit)
 
 
 def _chart(cid: str, measure: str, unit: str, items: list[tuple[int, int, Statement, str]]) -> Chart:
@@ -1108,25 +1528,44 @@ def _chart(cid: str, measure: str, unit: str, items: list[tuple[int, int, Statem
             else:
                 kind = "target"
                 y = y2 = Y(float(st.value))
+            # a figure for several years (a five-year target) is one figure: drawn at its end year,
+            # never as a flat line that would read as the same level every year
+            end = X(st.period.end)
+            many = st.period.start != st.period.end
             marks.append(
                 ChartMark(
-                    kind=kind, css=status, x=X(st.period.start), x2=X(st.period.end), y=y, y2=y2, label=label, href=href
+                    kind=kind,
+                    css=status,
+                    x=end,
+                    x2=end,
+                    y=y,
+                    y2=y2,
+                    label=label,
+                    href=href,
+                    value="目标 " + target_text(st, "zh").replace(fmt(st.value, st.unit), _big(st.value, st.unit)),
+                    period=f"{st.period}" if many else "",
                 )
             )
         else:
-            v = fmt(st.value, st.unit)
+            v = _big(st.value, st.unit)
+            many = st.period.start != st.period.end
             marks.append(
                 ChartMark(
                     kind="outcome",
                     css="outcome",
                     x=X(st.period.end),
-                    x2=X(st.period.start),
+                    x2=X(st.period.end),
                     y=Y(float(st.value)),
                     y2=Y(float(st.value)),
                     label=f"结果 {st.period}年 {v} · outcome {v} in {st.period}",
                     href=href,
+                    value=v,
+                    period=f"{st.period}" if many else "",
                 )
             )
+    for i, mk in enumerate(marks):
+        if mk.x > PAD_L + pw / 2:
+            marks[i] = mk.model_copy(update={"anchor": "end"})
     first, last = int(x0 + 0.5), int(x1 - 0.5)
     every = max(1, (last - first + 1) // 10 + 1)
     xticks = [Tick(pos=X(y), label=str(y)) for y in range(first, last + 1, every)]
@@ -1245,6 +1684,10 @@ def methods_page(tol: Tolerances) -> MethodsPage:
             for s in STATUSES
         ],
         flags=[FlagInfo(id=f, zh=zh, en=en) for f, (zh, en) in FLAGS.items()],
+        gaps=[
+            StatusInfo(id=g, zh=zh, en=en, note_zh=GAP_NOTE[g][0], note_en=GAP_NOTE[g][1])
+            for g, (zh, en) in GAPS.items()
+        ],
         tolerances=rows,
         periods=periods,
         plans=plans,
@@ -1399,13 +1842,62 @@ def _exchange(a: Path, b: Path) -> bool:
     return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
+def is_stamped(folder: Path) -> bool:
+    """Whether ``folder`` carries tracker's build stamp (a site, or a build folder, tracker made)."""
+    return (folder / BUILD_FILE).is_file()
+
+
+def _ours(folder: Path) -> bool:
+    """A folder tracker may delete: stamped, or empty."""
+    return folder.is_dir() and not folder.is_symlink() and (is_stamped(folder) or not any(folder.iterdir()))
+
+
+def db_file(engine: Engine) -> Path | None:
+    """The file of a SQLite database (None for a server or an in-memory database)."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    if url.database.startswith("file:"):
+        return None  # a URI filename: left to SQLite
+    return Path(url.database).resolve()
+
+
+def check_out(out: Path, engine: Engine | None = None, *, inputs: Iterable[Path] = ()) -> None:
+    """Refuse (one line: why, and what to pass) an ``--out`` whose replacement would destroy what the
+    user owns: an existing file, a folder holding the database or an input, a non-empty folder
+    tracker did not build. Only a folder carrying tracker's build stamp (or an empty one) is replaced."""
+    shown = out
+    out = out.resolve()
+    if out.exists() and not out.is_dir():
+        raise TrackerError(f"{shown}: is a file, not a folder tracker built; pass --out with a new folder")
+    db = db_file(engine) if engine is not None else None
+    if db is not None and db.is_relative_to(out):
+        raise TrackerError(
+            f"{shown}: holds the database {db}; pass --out with a folder that does not hold the database "
+            "(the site folder is replaced whole)"
+        )
+    for p in inputs:
+        if p.resolve().is_relative_to(out):
+            raise TrackerError(
+                f"{shown}: holds the input {p}; pass --out with a folder apart from the reports "
+                "(the site folder is replaced whole)"
+            )
+    if out.is_dir() and not is_stamped(out) and any(out.iterdir()):
+        raise TrackerError(
+            f"{shown}: is a folder tracker did not build (no {BUILD_FILE}) and is not empty; "
+            "pass --out with a new or empty folder, or a site folder tracker built"
+        )
+
+
 def _recover(out: Path) -> None:
-    """Undo what a killed run may have left: the site moved aside, half-built temporary folders."""
+    """Undo what a killed run may have left: the site moved aside, half-built temporary folders.
+
+    Only folders carrying the build stamp (or empty ones) are ever deleted."""
     old = out.with_name(f".{out.name}.old")
-    if not out.exists() and old.is_dir():
+    if not out.exists() and _ours(old):
         old.rename(out)  # killed between moving the site aside and moving the new one in
     for p in out.parent.iterdir():
-        if p.is_dir() and (p == old or p.name.startswith(f".{out.name}.{TMP_TAG}")):
+        if (p == old or p.name.startswith(f".{out.name}.{TMP_TAG}")) and _ours(p):
             shutil.rmtree(p, ignore_errors=True)
 
 
@@ -1415,7 +1907,9 @@ def _swap_in(tmp: Path, out: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous site
         return
     old = out.with_name(f".{out.name}.old")
-    if old.exists():
+    if old.exists() or old.is_symlink():
+        if not _ours(old):
+            raise TrackerError(f"{old}: is in the way of replacing {out} and tracker did not build it; move it away")
         shutil.rmtree(old)
     if out.exists():
         out.rename(old)
@@ -1489,17 +1983,20 @@ def render_site(
     rendered and written one at a time (the source text is loaded per report), and export.json
     and goals.csv are streamed (by a child process, at the same time), so only the small
     per-goal rows of the goals page are held.
-    ``extra_files``: more files to write (the build stamp). ``reuse``: regions whose pages have not
-    changed since the site at ``out`` was built (the caller knows, from the build stamp): their
-    scorecards, source and indicator pages are hard-linked from it, not rendered again; the new
+    ``extra_files``: more files to write (the build stamp with the fingerprint). ``reuse``: regions whose
+    pages have not changed since the site at ``out`` was built (the caller knows, from the build stamp):
+    their scorecards, source and indicator pages are hard-linked from it, not rendered again; the new
     site is still built beside it and swapped in whole.
+    ``out`` is refused (``check_out``) unless it is new, empty or a site tracker built.
     """
+    check_out(out, engine)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     _recover(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.{TMP_TAG}", dir=out.parent))
     data = None
     try:
+        (tmp / BUILD_FILE).write_text(json.dumps({"tracker": "site"}), "utf-8")  # replaced below when given
         tmp.chmod(0o755)  # mkdtemp makes it private; a published site must be readable
         data = _start_data(engine, tmp)
         pages = iter_site(engine, tolerances=tolerances, reuse=reuse)

@@ -473,6 +473,7 @@ def _match_values(matches: Iterable[Match]) -> list[dict[str, Any]]:
             flags=list(m.flags),
             reason_zh=m.reason_zh,
             reason_en=m.reason_en,
+            score=m.score,
         )
         for m in matches
     ]
@@ -499,6 +500,7 @@ def matches(engine: Engine) -> list[Match]:
                 flags=list(r.flags),
                 reason_zh=r.reason_zh,
                 reason_en=r.reason_en,
+                score=r.score,
             )
             for r in s.scalars(
                 # in the order of their goals (as one judge() over everything inserts them),

@@ -188,8 +188,14 @@ def strip_vocative(paragraph: str) -> str:
 
 
 def opening_period(paragraph: str, report_year: int, lex: Lexicon | None = None) -> Period | None:
-    """The period a paragraph's opening names (过去一年，… / “十四五”时期… / 各位代表！五年来…)."""
-    return period_of_text(strip_vocative(paragraph)[:_OPENING_CHARS], report_year, lex)
+    """The period a paragraph's opening names (过去一年，… / “十四五”时期… / 各位代表！五年来…);
+    none for one year of a term (本届政府依法履职的第一年)."""
+    lex = lex or lexicon()
+    opening = strip_vocative(paragraph)[: _OPENING_CHARS * 2]
+    if any(w in opening for w in lex.sections.single_year_words):
+        p = period_of_text(opening[:_OPENING_CHARS], report_year, lex)
+        return p if p is None or p.start == p.end else None
+    return period_of_text(opening[:_OPENING_CHARS], report_year, lex)
 
 
 _LEAD_PUNCT = re.compile(r"^[\s—\-–“”\"‘’「」『』]+")
@@ -216,6 +222,8 @@ def turn_period(sentence: str, report_year: int, lex: Lexicon | None = None) -> 
         if cue.kind not in _TURN_KINDS:
             continue
         i = w.find(cue.text)
+        if cue.kind == "past_years" and any(x in s[: _OPENING_CHARS * 2] for x in lex.sections.single_year_words):
+            continue  # 本届政府履职的第一年，…: one year, not the term
         if 0 <= i <= _TURN_AT:
             if cue.kind == "past_years":
                 p = Period(start=report_year - cue.years, end=report_year - 1)

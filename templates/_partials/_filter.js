@@ -1,6 +1,38 @@
 /* tracker: filter and search the rows of a table. Plain JavaScript, no network; without it every row shows. */
 (function () {
   "use strict";
+  var JUDGED = ["met", "partly", "missed"];
+  function pct(a, b) { return b ? (100 * a / b).toFixed(1) + "%" : "—"; }
+  // the summary band of a filtered table counts only the rows shown: goals, judged, coverage, share met
+  function summarize(band, rows) {
+    var n = {}, goals = 0, judged = 0;
+    Array.prototype.forEach.call(rows, function (tr) {
+      if (tr.hidden || tr.classList.contains("aux")) { return; }
+      (tr.getAttribute("data-counts") || "").split(",").forEach(function (kv) {
+        var p = kv.split(":");
+        if (p.length !== 2) { return; }
+        var k = Number(p[1]);
+        n[p[0]] = (n[p[0]] || 0) + k;
+        goals += k;
+        if (JUDGED.indexOf(p[0]) >= 0) { judged += k; }
+      });
+    });
+    var met = n.met || 0;
+    var set = function (k, v) { var el = band.querySelector('[data-k="' + k + '"]'); if (el) { el.textContent = v; } };
+    set("goals", String(goals));
+    set("judged", String(judged));
+    set("coverage", pct(judged, goals));
+    set("share", pct(met, judged));
+    set("rests", "达成率基于 " + judged + " / " + goals + " 项目标 · the share rests on " + judged + " of " + goals + " goals");
+    Array.prototype.forEach.call(band.querySelectorAll("li[data-status]"), function (li) {
+      var c = n[li.getAttribute("data-status")] || 0;
+      li.querySelector("strong").textContent = String(c);
+      li.hidden = c === 0;
+    });
+    Array.prototype.forEach.call(band.querySelectorAll(".bar span"), function (sp) {
+      sp.style.width = goals ? (100 * (n[sp.className] || 0) / goals) + "%" : "0";
+    });
+  }
   var forms = document.querySelectorAll("form.filters");
   Array.prototype.forEach.call(forms, function (form) {
     var table = document.getElementById(form.getAttribute("data-for"));
@@ -32,6 +64,8 @@
         tb.hidden = !tb.querySelector("tr.row:not([hidden])");
       });
       if (out) { out.textContent = "显示 " + shown + " / " + total + " · showing " + shown + " of " + total; }
+      var band = document.querySelector('section.summary[data-for="' + table.id + '"]');
+      if (band) { summarize(band, rows); }
     }
     form.addEventListener("input", apply);
     form.addEventListener("change", apply);

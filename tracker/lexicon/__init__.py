@@ -6,6 +6,7 @@ in a data file fails loudly on load, naming the file and the field.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -56,12 +57,13 @@ class Unit(Strict):
 
 
 class WordFigure(Strict):
-    """A figure written as a word: 翻一番 (2倍), 一半 (50%), 过半 (more than 50%)."""
+    """A figure written as a word: 翻一番 (a growth of 100%), 一半 (50%), 过半 (more than 50%)."""
 
     text: str
     value: Decimal
     unit: str
     comparator: Comparator = "="
+    measure: Literal["growth"] | None = None  # 翻番: a growth over the whole period
 
 
 class PerPrefix(Strict):
@@ -157,6 +159,17 @@ class Cues(Strict):
     scope_openers: list[str] = []
     measure_after: list[MeasureCue] = []
     part_year_words: list[str] = []
+    list_joiners: list[str] = []
+    one_in_then: list[str] = []
+    ranking_lists: list[str] = []
+    shared_qualifiers: list[str] = []
+    level_marks: list[str] = []
+    package_units: list[str] = []
+    package_things: list[str] = []
+    package_verbs: list[str] = []
+    policy_rate_before: list[str] = []
+    policy_rate_after: list[str] = []
+    threshold_words: list[str] = []
     digit_name_after: list[str] = []
     state_verbs: list[str] = []
     rate_marks: list[str] = []
@@ -178,6 +191,7 @@ class Sections(Strict):
     roles: dict[Literal["review", "plan", "government"], list[str]]
     period_cues: list[PeriodCue]
     plans: list[PlanPeriod]
+    single_year_words: list[str] = []
 
 
 class Related(Strict):
@@ -241,7 +255,25 @@ class Region(Strict):
 
 
 class Regions(Strict):
+    order: list[str] = []  # the official order (national first, then the standard province order)
     regions: list[Region]
+
+    def sort_key(self, name: str) -> tuple[int, int, str]:
+        """Sort key in the official order: a listed region by its place, any other after its parent
+        (or its parent's parent), regions without a listed ancestor last, by name."""
+        rank = {n: i for i, n in enumerate(self.order)}
+        parents = {r.name: r.parent for r in self.regions}
+        depth, cur = 0, name
+        while cur not in rank and parents.get(cur) is not None and depth < 5:
+            cur, depth = parents[cur] or "", depth + 1
+        return (rank.get(cur, len(rank)), depth, name)
+
+
+class CautionCues(Strict):
+    """When a verdict would rest on half the evidence: a person must judge (caution.yaml)."""
+
+    comparability: list[str]  # a result stated with another basis beside it: 同口径增长2.5%
+    conditions: list[str]  # the words of a relational condition: 高于, 快于; two of them, two conditions
 
 
 def _load(name: str, model: type[T], directory: Path | None = None) -> T:
@@ -290,6 +322,69 @@ class Tolerances(Strict):
         return self.default
 
 
+class Replace(Strict):
+    text: str = Field(min_length=1)
+    as_: str = Field(alias="as")
+
+
+class Thresholds(Strict):
+    match: float = Field(gt=0, le=1)
+    review: float = Field(gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _order(self) -> Thresholds:
+        if self.review > self.match:
+            raise ValueError("threshold.review must not exceed threshold.match")
+        return self
+
+
+class Things(Strict):
+    """What a statement counts (核心对象), apart from actions, adverbs, tails and qualifiers (things.yaml)."""
+
+    same_text: list[Replace]
+    synonyms: list[Replace]
+    actions: list[str]
+    adverbs: list[str]
+    tails: list[str]
+    qualifiers: list[str]
+    drop_regex: list[str] = []
+    part_of: list[str] = []
+    narrowing: list[str]
+    narrowing_starts: list[str]
+    generic: list[str]
+    measure_heads: list[str]
+    list_marks: list[str]
+    own_level: dict[str, str] = {}
+    unit_groups: list[list[str]]
+    stock_units: list[str]
+    stock_words: list[str]
+    per_year_words: list[str]
+    threshold: Thresholds
+
+    @model_validator(mode="after")
+    def _words(self) -> Things:
+        for rx in self.drop_regex:
+            try:
+                re.compile(rx)
+            except re.error as exc:
+                raise ValueError(f"drop_regex {rx!r}: {exc}") from exc
+        for name in (
+            "actions",
+            "adverbs",
+            "tails",
+            "qualifiers",
+            "narrowing",
+            "narrowing_starts",
+            "generic",
+            "stock_units",
+            "stock_words",
+            "per_year_words",
+        ):
+            if any(not w for w in getattr(self, name)):
+                raise ValueError(f"{name}: empty word")
+        return self
+
+
 class Lexicon(Strict):
     units: Units
     comparators: Comparators
@@ -299,6 +394,8 @@ class Lexicon(Strict):
     indicators: Indicators
     regions: Regions
     tolerances: Tolerances
+    things: Things
+    caution: CautionCues
 
 
 def load_lexicon(directory: Path | None = None) -> Lexicon:
@@ -312,6 +409,8 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         indicators=_load("indicators.yaml", Indicators, directory),
         regions=_load("regions.yaml", Regions, directory),
         tolerances=_load("tolerances.yaml", Tolerances, directory),
+        things=_load("things.yaml", Things, directory),
+        caution=_load("caution.yaml", CautionCues, directory),
     )
 
 
@@ -327,8 +426,16 @@ def load_tolerances(path: Path) -> Tolerances:
         raise TrackerError(
             f"{path}: cannot read the tolerance file: {exc.strerror}; give an existing YAML file"
         ) from exc
+    except UnicodeDecodeError as exc:
+        raise TrackerError(
+            f"{path}: the tolerance file is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
+            "save it as UTF-8 YAML"
+        ) from exc
     except yaml.YAMLError as exc:
-        raise TrackerError(f"{path}: not valid YAML: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise TrackerError(f"{path}: not valid YAML{where}: {problem}; fix the file (UTF-8 YAML)") from exc
     if data is None:
         data = {}
     if not isinstance(data, dict):

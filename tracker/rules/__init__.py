@@ -1,0 +1,1 @@
+"""Rules that read statements out of sentences (see ``figures``)."""
