@@ -265,8 +265,8 @@ def test_a_full_disk_while_writing_the_site(tmp_path: Path, monkeypatch: pytest.
     before = (out / "index.html").read_bytes()
     real = site.write_site
 
-    def full(pages, folder):  # type: ignore[no-untyped-def]
-        real(pages, folder)  # the pages are written, then the disk fills
+    def full(pages, folder, **kw):  # type: ignore[no-untyped-def]
+        real(pages, folder, **kw)  # the pages are written, then the disk fills
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(site, "write_site", full)

@@ -22,7 +22,7 @@ from tracker.db import DEFAULT_DB, database_error, default_url, exclusive, maske
 from tracker.errors import TrackerError
 from tracker.export import goals_csv, output_file, write_atomic, write_export, write_goals_csv
 from tracker.lexicon import load_tolerances
-from tracker.pipeline import Terminated, match_all, publish, terminable
+from tracker.pipeline import Terminated, match_all, publish, terminable, tune_gc
 from tracker.pipeline import run as run_pipeline
 
 # plain text is never wrapped: a message is one line whatever the terminal width (or none)
@@ -78,6 +78,7 @@ def main() -> None:
 
     Start with:  tracker run reports/
     """
+    tune_gc()
 
 
 def _progress(label: str) -> tuple[Progress | None, object]:

@@ -117,6 +117,13 @@ MAX_SENTENCE_NUMBERS = 100
 _NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百千万亿]+")
 
 
+def _rank_pattern(verbs: list[str], scopes: list[str]) -> re.Pattern[str] | None:
+    """居全国, 位居全省…: a rank verb then a scope (``rank_verbs``, ``rank_scopes``)."""
+    if not verbs or not scopes:
+        return None
+    return re.compile(f"(?:{'|'.join(map(re.escape, verbs))})(?:{'|'.join(map(re.escape, scopes))})")
+
+
 class Extractor:
     def __init__(self, lex: Lexicon | None = None) -> None:
         self.notes: list[str] = []  # what the last extract() could not read, one line each
@@ -196,6 +203,7 @@ class Extractor:
         names = "|".join(map(re.escape, cues.digit_name_after))
         self.digit_names = re.compile(rf"\d+(?:{names})") if names else None
         self.word_measures = {w.text: w.measure for w in self.lex.units.word_figures if w.measure}
+        self.rank_re = _rank_pattern(cues.rank_verbs, cues.rank_scopes)
         self.measure_after = sorted(cues.measure_after, key=lambda c: len(c.text), reverse=True)
 
     # ------------------------------------------------------------ periods and kinds

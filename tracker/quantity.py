@@ -181,7 +181,7 @@ def find_quantities(text: str, g: Grammar | None = None) -> list[Quantity]:
         unit_txt = m["unit"] or m["unit1"]
         unit = g.units[unit_txt] if unit_txt else None
         if m["a1"] or m["a2"]:
-            comparator = ">"
+            comparator = g.after_cmp.get(m["a1"] or m["a2"], "~")  # 2万多, 5万余: about
         if m["after"]:
             comparator = g.after_cmp[m["after"]]
         before_start = s

@@ -12,22 +12,26 @@ swapped in at the end, so a failed run leaves the previous site in place.
 from __future__ import annotations
 
 import ctypes
+import functools
 import hashlib
+import itertools
 import json
 import math
 import os
+import pickle
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, NamedTuple, Protocol
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
@@ -944,7 +948,47 @@ def _groups(rows: list[GoalRow]) -> list[GoalGroup]:
     return [GoalGroup(heading=h, goals=g) for h, g in groups.items()]
 
 
-def _filters(table: str, rows: list[GoalRow], *, regions: bool) -> Filters:
+class _Filterable(Protocol):
+    @property
+    def indicator_filter(self) -> str: ...
+
+    @property
+    def region(self) -> str: ...
+
+
+class _GoalKey(NamedTuple):
+    """What the all-goals page's summary and filters need of a goal row."""
+
+    status: str
+    indicator_filter: str
+    region: str
+
+
+class _GoalSpool:
+    """The goal groups of goals.html, pickled to a temporary file as each report is done and read back
+    one at a time while the page is written: the goal rows of the whole site are never held at once."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()
+        self._n = 0
+
+    def append(self, group: GoalGroup) -> None:
+        pickle.dump(group, self._file, pickle.HIGHEST_PROTOCOL)
+        self._n += 1
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self) -> Iterator[GoalGroup]:
+        self._file.seek(0)
+        for _ in range(self._n):
+            yield pickle.load(self._file)
+
+    def __del__(self) -> None:
+        self._file.close()
+
+
+def _filters(table: str, rows: Sequence[_Filterable], *, regions: bool) -> Filters:
     """Lexicon indicators by name; every phrase outside the lexicon grouped as one "other" option."""
     named = sorted({r.indicator_filter for r in rows} - {OTHER_INDICATOR})
     other = [OTHER_INDICATOR] if any(r.indicator_filter == OTHER_INDICATOR for r in rows) else []
@@ -1006,13 +1050,27 @@ def _one_row_per_target(rows: list[tuple[GoalRow, Statement]]) -> list[GoalRow]:
     return out
 
 
-PageOut = tuple[str, str, BaseModel]  # (path in the site, template, context)
+class Reused:
+    """A page whose region did not change since the site in place was built: ``write_site`` links the
+    previous site's file instead of rendering it again, and renders ``page()`` only when that file is missing."""
+
+    __slots__ = ("_page",)
+
+    def __init__(self, page: BaseModel | Callable[[], BaseModel]) -> None:
+        self._page = page
+
+    def page(self) -> BaseModel:
+        return self._page if isinstance(self._page, BaseModel) else self._page()
+
+
+PageOut = tuple[str, str, BaseModel | Reused]  # (path in the site, template, context)
 
 
 def _report_pages(
-    data: _Data, doc_id: int, doc: Document
-) -> tuple[ReportLink, ScorecardPage, SourcePage, list[GoalRow]]:
-    """The index entry, scorecard and source page of one report, and its goal rows (for goals.html)."""
+    data: _Data, doc_id: int, doc: Document, *, with_source: bool = True
+) -> tuple[ReportLink, ScorecardPage, SourcePage | None, list[GoalRow]]:
+    """The index entry, scorecard and source page of one report, and its goal rows (for goals.html).
+    ``with_source=False``: no source page (None; it needs the report's text)."""
     mine = data.by_doc.get(doc_id, [])
     rows = _one_row_per_target([(data.goal_row(rid, doc_id, st), st) for rid, st in mine if st.kind == "goal"])
     n_out = sum(1 for _, st in mine if st.kind == "outcome")
@@ -1076,6 +1134,8 @@ def _report_pages(
         ],
         silence=silence,
     )
+    if not with_source:
+        return link, card, None, rows
     text_doc = doc if data.with_text else store.document(data.engine, doc_id=doc_id)
     source = SourcePage(
         title=f"{title} · 原文 Source text",
@@ -1088,45 +1148,67 @@ def _report_pages(
         scorecard_href=report_href(doc_id),
         goals=len(rows),
         outcomes=n_out,
-        segments=segments(text_doc, mine),
+        segments=segments(text_doc, mine) if data.with_text else [],
     )
+    if not data.with_text:  # the site is streamed: the segments are made as the page is written, never all held
+        source = source.model_copy(update={"segments": _Segments(text_doc, mine)})
     return link, card, source, rows
 
 
-def _pages(batches: Iterable[_Data], tolerances: Tolerances | None) -> Iterator[PageOut]:
+def _source_page(data: _Data, doc_id: int, doc: Document) -> SourcePage:
+    page = _report_pages(data, doc_id, doc)[2]
+    assert page is not None
+    return page
+
+
+def _pages(
+    batches: Iterable[_Data], tolerances: Tolerances | None, reuse: Collection[str] = (), *, spool: bool = False
+) -> Iterator[PageOut]:
     """Every page of the site, one at a time: the report and indicator pages of each batch of
     regions first (each built, yielded and dropped), then index, goals and methods from what
-    was kept of them. The batches hold whole regions, in the order of the documents."""
+    was kept of them. The batches hold whole regions, in the order of the documents.
+    ``reuse``: regions whose report and indicator pages are yielded as ``Reused`` (their source
+    pages not even built), for the pages that show every region. ``spool``: the goal rows of
+    goals.html wait in a temporary file (its ``groups`` are then read back as it is written)."""
     links: dict[str, list[ReportLink]] = defaultdict(list)
     region_of: dict[str, Region] = {}
-    doc_order: list[int] = []
-    goal_groups: dict[int, GoalGroup] = {}
+    goal_groups: list[GoalGroup] | _GoalSpool = _GoalSpool() if spool else []
+    goal_keys: list[_GoalKey] = []
     ind_links: dict[str, list[IndicatorLink]] = defaultdict(list)
     for data in batches:
         for doc_id, doc in data.docs:
-            link, card, source, rows = _report_pages(data, doc_id, doc)
+            reused = doc.region.name in reuse
+            link, card, source, rows = _report_pages(data, doc_id, doc, with_source=not reused)
             links[doc.region.name].append(link)
             region_of.setdefault(doc.region.name, doc.region)
-            doc_order.append(doc_id)
-            yield report_href(doc_id), "scorecard.html", card
-            yield source_href(doc_id), "source.html", source
+            if reused:
+                yield report_href(doc_id), "scorecard.html", Reused(card)
+                yield source_href(doc_id), "source.html", Reused(partial(_source_page, data, doc_id, doc))
+            else:
+                assert source is not None
+                yield report_href(doc_id), "scorecard.html", card
+                yield source_href(doc_id), "source.html", source
             if rows:
-                goal_groups[doc_id] = GoalGroup(heading=link.title, goals=rows)
+                goal_groups.append(GoalGroup(heading=link.title, goals=rows))  # in the order of the documents
+                goal_keys.extend(_GoalKey(r.status, r.indicator_filter, r.region) for r in rows)
         for key in sorted(data.charted):
-            p = _indicator_page(data, key)
-            yield f"indicator/{p.slug}.html", "indicator.html", p
-            sts = [st for _, _, st in data.series[(p.region, p.key)]]
-            ind_links[p.region].append(
+            if key[0] in reuse:  # the page is not even built: the link needs only its name
+                slug, name = indicator_slug(*key), min(data.series[key], key=_series_order)[2].indicator.name
+                yield f"indicator/{slug}.html", "indicator.html", Reused(partial(_indicator_page, data, key))
+            else:
+                p = _indicator_page(data, key)
+                slug, name = p.slug, p.indicator
+                yield f"indicator/{slug}.html", "indicator.html", p
+            sts = [st for _, _, st in data.series[key]]
+            ind_links[key[0]].append(
                 IndicatorLink(
-                    href=f"indicator/{p.slug}.html",
-                    region=p.region,
-                    indicator=p.indicator,
+                    href=f"indicator/{slug}.html",
+                    region=key[0],
+                    indicator=name,
                     goals=sum(1 for st in sts if st.kind == "goal"),
                     outcomes=sum(1 for st in sts if st.kind == "outcome"),
                 )
             )
-    all_groups = [goal_groups[d] for d in doc_order if d in goal_groups]
-    all_rows = [r for g in all_groups for r in g.goals]
     regions: list[RegionGroup] = []
     for name in region_order(links):
         reps = links[name]
@@ -1140,7 +1222,14 @@ def _pages(batches: Iterable[_Data], tolerances: Tolerances | None) -> Iterator[
                 indicators=sorted(ind_links.get(name, []), key=lambda i: (-i.goals, -i.outcomes, i.indicator)),
             )
         )
-    total = summarize([r.status for r in all_rows], query="")
+    total = summarize([g.status for g in goal_keys], query="")
+    goals: dict[str, Any] = {
+        "title": "全部目标 · All goals",
+        "root": ".",
+        "summary": total,
+        "groups": goal_groups,
+        "filters": _filters("goals", goal_keys, regions=True),
+    }
     judged = [r for reps in links.values() for r in reps if r.summary.judged]
     start = sorted(judged, key=lambda r: (-r.summary.judged, -r.summary.goals, r.title))[:START_HERE]
     yield (
@@ -1166,19 +1255,15 @@ def _pages(batches: Iterable[_Data], tolerances: Tolerances | None) -> Iterator[
     yield (
         "goals.html",
         "goals.html",
-        GoalsPage(
-            title="全部目标 · All goals",
-            root=".",
-            summary=total,
-            groups=all_groups,
-            filters=_filters("goals", all_rows, regions=True),
-        ),
+        GoalsPage.model_validate(goals)
+        if isinstance(goal_groups, list)
+        else GoalsPage.model_construct(**goals),  # a spool is no list: not validated
     )
     yield "methods.html", "methods.html", methods_page(tolerances or lexicon().tolerances)
-    yield "compare.html", "compare.html", compare_page(all_groups)
+    yield "compare.html", "compare.html", compare_page(goal_groups)
 
 
-def compare_page(groups: list[GoalGroup]) -> ComparePage:
+def compare_page(groups: Iterable[GoalGroup]) -> ComparePage:
     """The headline targets of every region side by side, one table per target year: each region's
     target, result and verdict, with how many of them are judged (coverage)."""
     lex = lexicon().indicators
@@ -1264,10 +1349,12 @@ def _region_batches(engine: Engine, size: int, tolerances: Tolerances | None = N
             batch, n = [], 0
 
 
-def iter_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Iterator[PageOut]:
+def iter_site(
+    engine: Engine, *, tolerances: Tolerances | None = None, reuse: Collection[str] = ()
+) -> Iterator[PageOut]:
     """The pages of the site one at a time, a few regions at a time, the source text read per
-    report (what ``render_site`` writes)."""
-    return _pages(_region_batches(engine, RENDER_BATCH, tolerances), tolerances)
+    report (what ``render_site`` writes); the pages of the regions in ``reuse`` as ``Reused``."""
+    return _pages(_region_batches(engine, RENDER_BATCH, tolerances), tolerances, reuse, spool=True)
 
 
 def build_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Site:
@@ -1277,6 +1364,7 @@ def build_site(engine: Engine, *, tolerances: Tolerances | None = None) -> Site:
     indicators: list[IndicatorPage] = []
     single: dict[str, BaseModel] = {}
     for path, _, page in _pages([_Data(engine, tolerances=tolerances)], tolerances):
+        assert not isinstance(page, Reused)
         if isinstance(page, ScorecardPage):
             cards.append(page)
         elif isinstance(page, SourcePage):
@@ -1317,6 +1405,20 @@ def site_pages(site: Site) -> Iterator[PageOut]:
 
 def segments(doc: Document, statements: list[tuple[int, Statement]]) -> list[Segment]:
     """The source text cut into runs: statements highlighted (overlapping ones merged), furniture marked."""
+    return list(_iter_segments(doc, statements))
+
+
+class _Segments:
+    """The segments of a source page, made as they are iterated (a long report has a hundred thousand)."""
+
+    def __init__(self, doc: Document, statements: list[tuple[int, Statement]]) -> None:
+        self.doc, self.statements = doc, statements
+
+    def __iter__(self) -> Iterator[Segment]:
+        return _iter_segments(self.doc, self.statements)
+
+
+def _iter_segments(doc: Document, statements: list[tuple[int, Statement]]) -> Iterator[Segment]:
     text = doc.text
     spans = sorted((st.span.start, st.span.end, rid, st) for rid, st in statements)
     clusters: list[tuple[int, int, list[tuple[int, Statement]]]] = []
@@ -1337,34 +1439,28 @@ def segments(doc: Document, statements: list[tuple[int, Statement]]) -> list[Seg
             continue
         runs.append((sp.start, sp.end, "furniture", []))
     runs.sort(key=lambda r: r[0])
-    out: list[Segment] = []
     pos = 0
     for a, b, what, members in runs:
         if a < pos:
             continue
         if a > pos:
-            out.append(Segment(kind="text", start=pos, end=a, text=text[pos:a]))
+            yield Segment(kind="text", start=pos, end=a, text=text[pos:a])
         if what == "furniture":
-            out.append(Segment(kind="furniture", start=a, end=b, text=text[a:b]))
+            yield Segment(kind="furniture", start=a, end=b, text=text[a:b])
         else:
             kinds = {st.kind for _, st in members}
             kind: Literal["goal", "outcome", "both"] = "both" if len(kinds) > 1 else members[0][1].kind
-            out.append(
-                Segment(
-                    kind=kind,
-                    start=a,
-                    end=b,
-                    text=text[a:b],
-                    ids=[_anchor(rid) for rid, _ in members],
-                    title=" / ".join(
-                        f"{KINDS[st.kind][0]} {KINDS[st.kind][1]}: {st.indicator.name}" for _, st in members
-                    ),
-                )
+            yield Segment(
+                kind=kind,
+                start=a,
+                end=b,
+                text=text[a:b],
+                ids=[_anchor(rid) for rid, _ in members],
+                title=" / ".join(f"{KINDS[st.kind][0]} {KINDS[st.kind][1]}: {st.indicator.name}" for _, st in members),
             )
         pos = b
     if pos < len(text):
-        out.append(Segment(kind="text", start=pos, end=len(text), text=text[pos:]))
-    return out
+        yield Segment(kind="text", start=pos, end=len(text), text=text[pos:])
 
 
 # ---------------------------------------------------------------------------- charts
@@ -1498,9 +1594,14 @@ def _chart(cid: str, measure: str, unit: str, items: list[tuple[int, int, Statem
     )
 
 
+def _series_order(t: tuple[int, int, Statement]) -> tuple[int, int, str, int]:
+    """The order of an indicator page's rows: by period, goals before outcomes, then as stored."""
+    return t[2].period.end, t[2].period.start, t[2].kind, t[0]
+
+
 def _indicator_page(data: _Data, key: tuple[str, str]) -> IndicatorPage:
     region, ikey = key
-    items = sorted(data.series[key], key=lambda t: (t[2].period.end, t[2].period.start, t[2].kind, t[0]))
+    items = sorted(data.series[key], key=_series_order)
     name = items[0][2].indicator.name
     slug = indicator_slug(region, ikey)
     groups: dict[tuple[str, str], list[tuple[int, int, Statement, str]]] = {}
@@ -1597,6 +1698,8 @@ def methods_page(tol: Tolerances) -> MethodsPage:
 
 
 def environment() -> Environment:
+    """The templates' environment. Each template is compiled to Python once per environment, so
+    ``write_site`` uses one cached environment (``_environment``) for every page of every render."""
     return Environment(
         loader=FileSystemLoader(templates_dir()),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -1610,19 +1713,120 @@ def environment() -> Environment:
 ASSETS = {"_partials/_style.css": "assets/tracker.css", "_partials/_filter.js": "assets/tracker.js"}
 
 
-def write_site(site: Site | Iterable[PageOut], folder: Path) -> None:
+@functools.cache
+def _environment() -> Environment:
+    return environment()
+
+
+STREAMED = (GoalsPage, SourcePage, ScorecardPage)  # pages that can be tens of MB: written in pieces, never held whole
+
+
+def _link(src: Path, dest: Path) -> bool:
+    """Put the file ``src`` of the previous site at ``dest`` (a hard link: no copy, and the previous site
+    is left as it is); False when ``src`` is missing."""
+    try:
+        os.link(src, dest)
+    except FileNotFoundError:
+        return False
+    except OSError:  # no hard links on this file system
+        try:
+            shutil.copyfile(src, dest)
+        except FileNotFoundError:
+            return False
+    return True
+
+
+def write_site(site: Site | Iterable[PageOut], folder: Path, *, previous: Path | None = None) -> None:
     """Render every page of ``site`` (built, or pages one at a time) into ``folder`` (which must exist),
-    with the stylesheet and script beside them."""
-    env = environment()
+    with the stylesheet and script beside them. A ``Reused`` page is linked from the site ``previous``
+    when it has that file, else rendered."""
+    env = _environment()
     for sub in ("report", "source", "indicator", "assets"):
         (folder / sub).mkdir(exist_ok=True)
     for asset, dest in ASSETS.items():
         shutil.copyfile(templates_dir() / asset, folder / dest)
 
-    for rel, template, page in site_pages(site) if isinstance(site, Site) else site:
-        stream = env.get_template(template).stream(page=page)
-        stream.enable_buffering(500)  # written in pieces: goals.html of a large database is tens of MB
-        stream.dump(str(folder / rel), encoding="utf-8")
+    for rel, template, item in site_pages(site) if isinstance(site, Site) else site:
+        if isinstance(item, Reused):
+            if previous is not None and _link(previous / rel, folder / rel):
+                continue
+            item = item.page()
+        tpl = env.get_template(template)
+        if isinstance(item, GoalsPage) and isinstance(item.groups, _GoalSpool):
+            _write_goals(tpl, item, folder / rel)
+        elif isinstance(item, STREAMED):
+            stream = tpl.stream(page=item)
+            stream.enable_buffering(500)  # written in pieces: goals.html of a large database is tens of MB
+            stream.dump(str(folder / rel), encoding="utf-8")
+        else:
+            (folder / rel).write_bytes(tpl.render(page=item).encode("utf-8"))
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    lo, hi = 0, n  # the length of the common prefix, by bisection on slices (C speed)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _group_cut(render: Callable[[list[GoalGroup]], str], first: GoalGroup) -> tuple[str, str, int, int]:
+    """The page rendered without groups cut where the groups go: (before, after, and where a page of one group
+    starts and how much follows its group), found by comparing it with the page of ``first`` alone."""
+    p0, p1 = render([]), render([first])
+    n = _common_prefix(p0, p1)
+    m = _common_prefix(p0[n:][::-1], p1[n:][::-1])
+    return p0[:n], p0[len(p0) - m :], n, m
+
+
+class _Mismatch(Exception):
+    pass
+
+
+def _write_goals(tpl: Template, page: GoalsPage, path: Path) -> None:
+    """goals.html with its goal groups read back one report at a time (``_GoalSpool``) and each rendered
+    alone, on a page with empty filters (small), so the table of every goal is never one string (the
+    template's table macro returns one). Each piece is checked to sit in the page as the first one does
+    (and the first two against the page of both rendered whole); should one not (a template whose groups
+    depend on each other), the page is rendered whole."""
+    try:
+        with path.open("wb") as f:
+            for text in _goal_pieces(tpl, page):
+                f.write(text.encode("utf-8"))
+    except _Mismatch:  # pragma: no cover - the templates of today are not like that
+        with path.open("wb") as f:
+            f.write(tpl.render(page=page.model_copy(update={"groups": list(page.groups)})).encode("utf-8"))
+
+
+def _goal_pieces(tpl: Template, page: GoalsPage) -> Iterator[str]:
+    groups = iter(page.groups)
+    first = list(itertools.islice(groups, 2))
+    if len(first) < 2:
+        yield tpl.render(page=page.model_copy(update={"groups": first}))
+        return
+    bare = page.filters.model_copy(update={"statuses": [], "indicators": [], "regions": []})
+    small = page.model_copy(update={"filters": bare})
+    pre, suf, _, _ = _group_cut(lambda gs: tpl.render(page=page.model_copy(update={"groups": gs})), first[0])
+    s_pre, s_suf, ns, ms = _group_cut(lambda gs: tpl.render(page=small.model_copy(update={"groups": gs})), first[0])
+
+    def piece(g: GoalGroup) -> str:
+        p = tpl.render(page=small.model_copy(update={"groups": [g]}))
+        if not (p.startswith(s_pre) and p.endswith(s_suf)):
+            raise _Mismatch
+        return p[ns : len(p) - ms]
+
+    a, b = piece(first[0]), piece(first[1])
+    if pre + a + b + suf != tpl.render(page=page.model_copy(update={"groups": first})):
+        raise _Mismatch
+    yield pre
+    yield a
+    yield b
+    yield from map(piece, groups)
+    yield suf
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -1714,19 +1918,75 @@ def _swap_in(tmp: Path, out: Path) -> None:
         shutil.rmtree(old)
 
 
+def _write_data(engine: Engine, folder: Path) -> None:
+    """export.json and goals.csv, streamed over the statements."""
+    with (
+        (folder / "export.json").open("w", encoding="utf-8") as jf,
+        (folder / "goals.csv").open("w", encoding="utf-8", newline="") as cf,
+    ):
+        write_export_and_csv(engine, jf, cf, batch=RENDER_BATCH)
+
+
+def _data_child(url: str, folder: str, parent: int) -> None:
+    """In a child process (``_CHILD``): ``_write_data`` from its own connection; it dies with ``parent``."""
+    if os.getppid() != parent:  # the parent was killed before the child could ask to die with it
+        raise SystemExit(1)
+    from tracker.db import open_db
+
+    engine = open_db(url, migrate=False)
+    try:
+        _write_data(engine, Path(folder))
+    finally:
+        engine.dispose()
+
+
+# first of all (before the imports), ask Linux to kill the child when its parent dies: a killed run must
+# leave nothing writing into its half-built folder
+_CHILD = (
+    "import sys\n"
+    "if sys.platform.startswith('linux'):\n"
+    "    import ctypes, signal\n"
+    "    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG\n"
+    "from tracker.site import _data_child\n"
+    "_data_child(sys.stdin.readline().rstrip('\\n'), sys.argv[1], int(sys.argv[2]))\n"
+)
+
+
+def _start_data(engine: Engine, folder: Path) -> subprocess.Popen[bytes] | None:
+    """Write export.json and goals.csv in a child process while this one renders the pages (they read
+    the same database and write different files); None when that cannot help or work here
+    (one CPU, an in-memory database). A fresh interpreter, not a fork: it starts small instead of
+    sharing (and being measured with) all this process holds, no database connection crosses a
+    fork, and no caller's main module is imported again. The URL (maybe with a password) goes
+    through a pipe, not the command line."""
+    if (os.cpu_count() or 1) < 2 or engine.url.database in (None, "", ":memory:"):
+        return None
+    url = engine.url.render_as_string(hide_password=False)
+    proc = subprocess.Popen([sys.executable, "-c", _CHILD, str(folder), str(os.getpid())], stdin=subprocess.PIPE)
+    assert proc.stdin is not None
+    proc.stdin.write(url.encode() + b"\n")
+    proc.stdin.close()
+    return proc
+
+
 def render_site(
     engine: Engine,
     out: Path,
     *,
     tolerances: Tolerances | None = None,
     extra_files: dict[str, str] | None = None,
+    reuse: Collection[str] = (),
 ) -> Path:
     """Write the whole site to ``out`` (atomically swapped in); returns the path of index.html.
 
     The statements are read and grouped once; the scorecard, source and indicator pages are
     rendered and written one at a time (the source text is loaded per report), and export.json
-    and goals.csv are streamed, so only the small per-goal rows of the goals page are held.
-    ``extra_files``: more files to write (the build stamp with the fingerprint).
+    and goals.csv are streamed (by a child process, at the same time), so only the small
+    per-goal rows of the goals page are held.
+    ``extra_files``: more files to write (the build stamp with the fingerprint). ``reuse``: regions whose
+    pages have not changed since the site at ``out`` was built (the caller knows, from the build stamp):
+    their scorecards, source and indicator pages are hard-linked from it, not rendered again; the new
+    site is still built beside it and swapped in whole.
     ``out`` is refused (``check_out``) unless it is new, empty or a site tracker built.
     """
     check_out(out, engine)
@@ -1734,19 +1994,27 @@ def render_site(
     out.parent.mkdir(parents=True, exist_ok=True)
     _recover(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.{TMP_TAG}", dir=out.parent))
+    data = None
     try:
         (tmp / BUILD_FILE).write_text(json.dumps({"tracker": "site"}), "utf-8")  # replaced below when given
         tmp.chmod(0o755)  # mkdtemp makes it private; a published site must be readable
-        write_site(iter_site(engine, tolerances=tolerances), tmp)
-        with (
-            (tmp / "export.json").open("w", encoding="utf-8") as jf,
-            (tmp / "goals.csv").open("w", encoding="utf-8", newline="") as cf,
-        ):
-            write_export_and_csv(engine, jf, cf, batch=RENDER_BATCH)
+        data = _start_data(engine, tmp)
+        pages = iter_site(engine, tolerances=tolerances, reuse=reuse)
+        write_site(pages, tmp, previous=out if reuse and out.is_dir() else None)
+        if data is None:
+            _write_data(engine, tmp)
+        elif data.wait() != 0:
+            raise TrackerError(
+                f"{tmp}: writing export.json and goals.csv failed (exit code {data.returncode}, see above); "
+                "the previous site is left in place"
+            )
         for name, text in (extra_files or {}).items():
             (tmp / name).write_text(text, "utf-8")
         _swap_in(tmp, out)
     except BaseException:
+        if data is not None and data.poll() is None:
+            data.kill()
+            data.wait()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out / "index.html"

@@ -60,6 +60,7 @@ class Sentence:
     group: list[str] | None = None  # subjects that 分别 distributes
     group_i: int = 0
     pending: list[Draft] = field(default_factory=list)  # from-figures of 分别从…提高到… waiting
+    cut: int = -1  # 首批121个…: the words of the next figure start after a batch count left out
 
     def emit(self, d: Draft) -> bool:
         self.out.append(d)

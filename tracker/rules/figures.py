@@ -113,6 +113,8 @@ def words_before(ex: Extractor, s: Sentence, f: Figure) -> bool:
     f.same_clause_prev = prev is not None and prev.q.end > f.hard_start
     if f.same_clause_prev and prev is not None:
         f.region_start = prev.q.end
+    if f.region_start < s.cut <= f.q.before_start:
+        f.region_start = s.cut
     f.raw = view[f.region_start : f.q.before_start]
     if (
         f.same_clause_prev
@@ -413,6 +415,63 @@ def policy_package(ex: Extractor, s: Sentence, f: Figure) -> bool:
     return ends and any(v in f.raw for v in cues.package_verbs)
 
 
+def package_counted(ex: Extractor, s: Sentence, f: Figure) -> bool:
+    """12类45件民生实事全面完成; 今年继续实施10大类55项民生实事; 制定、废止省政府规章6件; 从创新、协调…
+    6个维度设置了29项主要指标: the size of a yearly package or of a document's structure
+    (``package_counted``), whatever its unit; nothing."""
+    if f.q.unit_kind != "count":
+        return False
+    words = tuple(ex.lex.cues.package_counted)
+    tail = f.raw.rstrip()[-10:]  # 审议地方性法规草案15件
+    return any(w in f.noun[:12] or w in tail for w in words)
+
+
+def existing_set(ex: Extractor, s: Sentence, f: Figure) -> bool:
+    """高质量建设15个承接产业转移主平台和7个大型产业集聚区; 做优做强5个国家先进制造业集群: a count
+    after a verb of work on existing things (``set_verbs``) names that set; 提升39个欠发达县域托底性
+    帮扶质效: a count inside the object of a quality verb (``quality_verbs`` … ``quality_nouns``)
+    too. Nothing: no goal of making so many new things (改造提升300个… stays)."""
+    if f.q.unit_kind != "count":
+        return False
+    cues = ex.lex.cues
+    before = s.view[f.hard_start : f.q.before_start]
+    at, verb = max(((before.rfind(v), v) for v in cues.set_verbs), default=(-1, ""))
+    if at >= 0:
+        tail = before[at + len(verb) :]
+        start = f.hard_start + at + len(verb)
+        if not tail.strip() or any(start <= q2.start < f.q.start for q2 in s.qs):
+            return True
+    after = s.view[f.q.end : f.clause_end_hard]
+    return f.raw.rstrip().endswith(tuple(cues.quality_verbs)) and after.endswith(tuple(cues.quality_nouns))
+
+
+def ranked_things(ex: Extractor, s: Sentence, f: Figure) -> bool:
+    """油菜籽等14种农产品产量居全国第1位: a count followed in its item by a rank counts the things
+    ranked (``rank_verbs`` + ``rank_scopes``); 经济总量连续跨过3个万亿元大关: a count of milestones
+    (``milestone_heads``). Nothing for either (国家级制造业单项冠军235个、居全国首位 stays)."""
+    if f.q.unit_kind != "count":
+        return False
+    after = s.view[f.q.end : f.clause_end_hard]
+    if any(w in after[:10] for w in ex.lex.cues.milestone_heads):
+        return True
+    m = ex.rank_re.search(after) if ex.rank_re is not None else None
+    return bool(m and m.start() > 0 and "、" not in after[: m.start()])
+
+
+def batch_size(ex: Extractor, s: Sentence, f: Figure) -> bool:
+    """首批121个闽台融合发展重点项目完成投资超千亿元: the size of a batch (``batch_marks``) whose
+    attribute (``dependent_words``/``attribute_words``) the clause gives next: nothing for 121;
+    the next figure's words start after it (闽台融合发展重点项目完成投资 > 千亿元)."""
+    if not f.later or f.q.unit_kind != "count" or not f.raw.rstrip().endswith(tuple(ex.lex.cues.batch_marks)):
+        return False
+    between = s.view[f.q.end : f.later[0].before_start]
+    cues = ex.lex.cues
+    if "、" in between or not between.endswith((*cues.dependent_words, *cues.attribute_words)):
+        return False
+    s.cut = f.q.end
+    return True
+
+
 def thing_after(ex: Extractor, s: Sentence, f: Figure) -> bool:
     """新增7000张养老床位: the thing after a figure is what it counts (养老床位); 首批12项及第二批14项
     重点改革: both count the thing named after the second; 新增2家千亿级、24家百亿级工业企业:
@@ -471,7 +530,8 @@ def span_of_years(ex: Extractor, s: Sentence, f: Figure) -> bool:
 
 
 def new_things(ex: Extractor, s: Sentence, f: Figure) -> bool:
-    """新创建全国文明城市13个; 中关村科技园新增入驻企业132家: a count of new things (increase);
+    """新创建全国文明城市13个; 中关村科技园新增入驻企业132家; 城镇新增就业115.8万人: a count of new
+    things (increase);
     城镇累计新增就业超700万人: a total (cumulative). 新改扩建投用产业项目亩均税收15万元: a rate of new
     things stays a level."""
     pc = f.phrase_clean
@@ -480,7 +540,7 @@ def new_things(ex: Extractor, s: Sentence, f: Figure) -> bool:
         if (
             pc.startswith(ex.adding_starts)
             or (pc.startswith("新") and pc[1:].startswith(ex.after_new))
-            or ("新增" in pc[2:] and ex.v.resolve(pc).id is None)
+            or "新增" in pc[2:]
         ):
             f.measure = "increase"
         if "累计" in pc:
@@ -577,7 +637,8 @@ def counted(ex: Extractor, s: Sentence, f: Figure) -> bool:
     """A count of the thing after it, with the subject in front: 为退役军人提供5万个就业岗位 (task:
     提供就业岗位, the group served kept when scoped); 职业院校现代产业学院实现16个市全覆盖;
     桑龙、城龙、醴娄等7条高速公路建成通车 (the listed names dropped); 优化242条公交线路 (a short
-    verb and its thing); 自贸试验区累计15项改革成果在全国推广 (the subject's things)."""
+    verb and its thing); 自贸试验区累计15项改革成果在全国推广 (the subject's things); 新开、复航、加密
+    44条…航线 (all the verbs; an increase only when every verb adds)."""
     if not (f.counted and f.phrase_clean and f.rule == "figure.subject" and ex.v.resolve(f.phrase_clean).id is None):
         return False
     cues = ex.lex.cues
@@ -587,14 +648,26 @@ def counted(ex: Extractor, s: Sentence, f: Figure) -> bool:
         f.phrase_clean = f.phrase_clean + "实现" + noun
         f.rule = "figure.counted"
     elif task_verb:
+        # 改造提升3000个行政村村道: two verbs together are one task (the things worked on, level)
+        # (新开工建设4座中型水库: new ones when the last verb adds; 改造提升: level)
+        measure = ex._task_measure(task_verb, f.raw)
+        if lead in ex.task_verb_set and f.raw.rstrip().endswith(lead + task_verb):
+            measure = measure if task_verb in cues.adding_verbs else "level"
+            task_verb = lead + task_verb
+            f.phrase_clean = lead = ""
         # 示范区完成600平方公里设施智能化部署: a size keeps the subject
         scoped = lead.startswith(ex.scope_openers) and len(lead) >= 3
         if f.q.unit_kind == "count" and not scoped:
             f.phrase_clean = task_verb + noun
         else:
             f.phrase_clean = (lead if scoped else f.phrase_clean) + task_verb + noun
-        f.measure = ex._task_measure(task_verb, f.raw)
+        f.measure = measure
         f.rule = "figure.task"
+    elif _verb_list(ex, lead):
+        # 新开、复航、加密44条国际及地区客货运航线: every verb is kept; new ones only if all add
+        f.phrase_clean = lead + noun
+        f.measure = "increase" if all(v in ex.adding_verbs for v in LIST_SEP.split(lead)) else "level"
+        f.rule = "figure.counted"
     elif "、" in lead and lead.rsplit("、", 1)[1] in ex.dependent:
         # 实施学前一年免费教育政策、惠及168万名儿童
         f.phrase_clean = (lead.replace("、", "") + noun)[-MAX_PHRASE:]
@@ -625,6 +698,12 @@ def counted(ex: Extractor, s: Sentence, f: Figure) -> bool:
         if "累计" in f.removed and f.measure == "level":
             f.measure = "cumulative"
     return False
+
+
+def _verb_list(ex: Extractor, lead: str) -> bool:
+    """新开、复航、加密: a list of short verbs (the first a task or adding verb) in front of a count."""
+    items = LIST_SEP.split(lead)
+    return len(items) > 1 and items[0] in ex.task_verb_set and all(1 < len(i) <= 3 for i in items)
 
 
 def paired_lists(ex: Extractor, s: Sentence, f: Figure) -> bool:
@@ -716,11 +795,13 @@ def no_subject(ex: Extractor, s: Sentence, f: Figure) -> bool:
 
 def total_in_clause(ex: Extractor, s: Sentence, f: Figure) -> bool:
     """5A级景区新增周村古商城、总数达到16家 -> 5A级景区总数: a total (``total_heads``) after a 、 is
-    the total of the subject the clause opened with, before its adding verb."""
+    the total of the subject the clause opened with, before its adding verb (or what it did:
+    益阳电厂三期建成投产、总装机达386万千瓦 -> 益阳电厂三期总装机)."""
     if f.rule != "figure.subject" or f.phrase_clean not in ex.total_heads or f.same_clause_prev:
         return False
     before = s.view[f.hard_start : f.region_start].rstrip().removesuffix("、")
-    at = min((i for v in ex.adding_starts if (i := before.find(v)) > 0), default=-1)
+    verbs = (*ex.adding_starts, *ex.lex.cues.attribute_predicates)  # 益阳电厂三期建成投产、总装机…
+    at = min((i for v in verbs if (i := before.find(v)) > 0), default=-1)
     subject = strip_prefixes(before[:at].strip(), ex.strip_prefix) if at > 0 else ""
     if len(subject) >= 2 and not re.search(r"\d{2}", subject):
         f.phrase_clean = subject + f.phrase_clean
@@ -730,7 +811,8 @@ def total_in_clause(ex: Extractor, s: Sentence, f: Figure) -> bool:
 
 def head_of_prev(ex: Extractor, s: Sentence, f: Figure) -> bool:
     """粮食播种面积1.1亿亩、产量825亿斤以上: a bare head (产量) of the same thing as the figure before
-    (粮食产量); 新结对国际友好城市4对、总数达110对: the total of the same things."""
+    (粮食产量); 新结对国际友好城市4对、总数达110对: the total of the same things; 新增地铁运营里程43
+    公里、总里程达到879公里 -> 地铁运营总里程; 北交所上市公司288家、总市值… -> 上市公司总市值."""
     prev = s.prev
     if not (
         prev is not None
@@ -746,14 +828,38 @@ def head_of_prev(ex: Extractor, s: Sentence, f: Figure) -> bool:
             break
     else:
         if f.phrase_clean in ex.total_heads and prev.phrase:
-            f.phrase_clean = strip_prefixes(prev.phrase, ex.task_verbs) + f.phrase_clean
+            owner = strip_prefixes(prev.phrase, ex.task_verbs)
+            base = f.phrase_clean.removeprefix("总")
+            if base != f.phrase_clean and owner.endswith(base) and len(owner) > len(base):
+                owner = owner[: -len(base)]  # 新增地铁运营里程43公里、总里程… -> 地铁运营总里程
+            f.phrase_clean = owner + f.phrase_clean
+    return False
+
+
+def stage_of_prev(ex: Extractor, s: Sentence, f: Figure) -> bool:
+    """老旧小区改造开工742个、完工548个 -> 老旧小区改造完工: a bare stage (``stage_predicates``) takes
+    the subject of the item before when that one ends with a stage too; 累计开工238个、完成190个: a
+    stage of its own is not the one before (完成, not 开工)."""
+    prev = s.prev
+    stages = tuple(ex.lex.cues.stage_predicates)
+    own = strip_prefixes(f.raw.strip(), ex.strip_prefix)
+    if f.rule == "figure.inherit" and own in stages:
+        f.phrase_clean = own  # 累计开工238个、完成190个: 完成 is not 开工
+    if not (prev is not None and f.rule in ("figure.subject", "figure.inherit") and f.phrase_clean in stages):
+        return False
+    if not same_or_next(prev, f.hard_start):
+        return False
+    done = next((p for p in stages if prev.phrase.endswith(p) and len(prev.phrase) > len(p) + 1), None)
+    if done is not None:
+        f.phrase_clean = prev.phrase[: -len(done)] + f.phrase_clean
     return False
 
 
 def list_verb(ex: Extractor, s: Sentence, f: Figure) -> bool:
     """新建国家现代农业产业园2个、产业集群1个: the verb of the first item holds for the whole list
     (新建产业集群, increase); 新增…1494家、专精特新“小巨人”企业81家: new ones, also when the lexicon
-    names the thing (、总数突破1万家: a bound of its own is a level)."""
+    names the thing (、总数突破1万家: a bound of its own is a level); 新增公园36座、绿地310公顷、
+    绿道45公里: an adding verb holds for items of other units too (新增绿道, increase)."""
     prev = s.prev
     if not (
         prev is not None
@@ -764,11 +870,13 @@ def list_verb(ex: Extractor, s: Sentence, f: Figure) -> bool:
         and f.q.before_start == f.q.start
         and not f.phrase_clean.endswith(tuple(ex.total_heads))
         and f.q.unit_kind in ("count", "area", "length")
-        and f.q.unit_kind == prev.q.unit_kind
+        and prev.q.unit_kind in ("count", "area", "length")
         and not f.phrase_clean.startswith(tuple(ex.task_verbs))
     ):
         return False
     lead_verb = prev.list_verb or next((v for v in ex.task_verbs if prev.phrase.startswith(v)), None)
+    if f.q.unit_kind != prev.q.unit_kind and not (lead_verb or "").startswith(ex.adding_starts):
+        return False  # 新增公园36座、绿地310公顷: only an adding verb spans things of other units
     if lead_verb:
         f.list_verb = lead_verb
         f.measure = prev.measure
@@ -925,9 +1033,14 @@ def joined_item(ex: Extractor, s: Sentence, f: Figure) -> bool:
 
 
 def draft(ex: Extractor, s: Sentence, f: Figure) -> bool:
-    """The draft of the statement, as read (今后五年每年实施20项: each year's figure, per_year)."""
+    """The draft of the statement, as read (今后五年每年实施20项: each year's figure, per_year).
+    A long subject keeps its last MAX_PHRASE characters, but not by cutting a list of groups:
+    为全省在岗养老护理员、养老机构新入职人员、有意愿从事养老护理工作的社会人员开展职业技能培训 stays whole
+    (up to twice as long)."""
     if len(f.phrase_clean) > MAX_PHRASE:
-        f.phrase_clean = f.phrase_clean[-MAX_PHRASE:]
+        cut = f.phrase_clean[: len(f.phrase_clean) - MAX_PHRASE]
+        keep = 2 * MAX_PHRASE if "、" in cut and len(f.phrase_clean) <= 2 * MAX_PHRASE else MAX_PHRASE
+        f.phrase_clean = f.phrase_clean[-keep:]
     d = Draft(
         q=f.q,
         phrase=f.phrase_clean,
@@ -970,6 +1083,7 @@ FIGURE_RULES: tuple[Rule, ...] = (
     from_to_each,
     from_to,
     one_in_n,
+    batch_size,
     ranking_list,
     relative_gap,
     part_year,
@@ -981,6 +1095,9 @@ FIGURE_RULES: tuple[Rule, ...] = (
     word_measure,
     thing_after,
     policy_package,
+    package_counted,
+    existing_set,
+    ranked_things,
     subject_words,
     span_of_years,
     new_things,
@@ -994,6 +1111,7 @@ FIGURE_RULES: tuple[Rule, ...] = (
     paired_lists,
     total_in_clause,
     head_of_prev,
+    stage_of_prev,
     list_verb,
     shared_qualifier,
     scope_from_before,
