@@ -172,6 +172,8 @@ class Cues(Strict):
     set_verbs: list[str] = []
     quality_verbs: list[str] = []
     quality_nouns: list[str] = []
+    whole_scopes: list[str] = []
+    coverage_marks: list[str] = []
     rank_verbs: list[str] = []
     rank_scopes: list[str] = []
     milestone_heads: list[str] = []

@@ -41,6 +41,9 @@ Rule = Callable[["Extractor", Sentence, Figure], bool]
 
 
 # ------------------------------------------------------------ where the figure stands
+# 2334个过2000万元的工业新增长点: a thing after the bounds, at the end of the clause
+BOUNDED_THING = re.compile(r"(?:以上|以下)?的([\u4e00-\u9fff]{2,12})$")
+BOUND_IN_ITEM = re.compile(r"(?:过|超过|超)[\d.一二三四五六七八九十百千万亿]")
 
 
 def gloss(ex: Extractor, s: Sentence, f: Figure) -> bool:
@@ -332,7 +335,9 @@ def threshold_qualifier(ex: Extractor, s: Sentence, f: Figure) -> bool:
     words, _, verb = ex._measure(raw)
     if verb is not None or words != raw:
         return False  # 新增300万千瓦以上的装机: the figure of a task
-    return after.startswith("的") or raw.endswith(tuple(ex.lex.cues.threshold_words))
+    # 预增产值过10亿元、2334个过2000万元的工业新增长点: a bound of a listed item, the thing at the end
+    listed_bound = after.startswith("、") and BOUNDED_THING.search(after) is not None
+    return after.startswith("的") or raw.endswith(tuple(ex.lex.cues.threshold_words)) or listed_bound
 
 
 def bound_of_counted(ex: Extractor, s: Sentence, f: Figure) -> bool:
@@ -382,6 +387,15 @@ def measure_cue(ex: Extractor, s: Sentence, f: Figure) -> bool:
         if cue_after is not None:
             f.measure = cue_after.measure
     f.list_verb = None
+    things_before = not ex._noun_after(s.view, q, f.clause_end)
+    if (
+        f.measure == "increase"
+        and f.verb in ex.lex.cues.quality_verbs
+        and q.unit_kind in ("count", "area")
+        and things_before
+    ):
+        # 农房风貌提升26.4万户; 林分优化提升200万亩: the things improved are counted, the verb is their name's
+        f.phrase, f.verb = raw.rstrip(), None
     if f.of_thing:
         f.phrase, f.measure, f.verb = raw.rstrip()[:-1], "level", None
     if f.measure == "decline" and q.unit_kind == "points" and raw.rstrip().endswith("改善"):
@@ -442,7 +456,19 @@ def existing_set(ex: Extractor, s: Sentence, f: Figure) -> bool:
         if not tail.strip() or any(start <= q2.start < f.q.start for q2 in s.qs):
             return True
     after = s.view[f.q.end : f.clause_end_hard]
-    return f.raw.rstrip().endswith(tuple(cues.quality_verbs)) and after.endswith(tuple(cues.quality_nouns))
+    if f.raw.rstrip().endswith(tuple(cues.quality_verbs)) and after.endswith(tuple(cues.quality_nouns)):
+        return True
+    return scoped_whole(ex, s, f, after)
+
+
+def scoped_whole(ex: Extractor, s: Sentence, f: Figure, after: str) -> bool:
+    """全省320家承包或委托经营的中小学食堂、40家学生集体用餐配送单位实现…监测全覆盖: counts opening a
+    clause after a whole-area scope (``whole_scopes``) whose outcome is coverage (``coverage_marks``)
+    name the whole existing set the task applies to, not a goal of so many: nothing."""
+    cues = ex.lex.cues
+    first = next((q2 for q2 in s.qs if q2.start >= f.hard_start), f.q)
+    opening = s.view[f.hard_start : first.before_start].strip()
+    return opening.endswith(tuple(cues.whole_scopes)) and any(w in after for w in cues.coverage_marks)
 
 
 def ranked_things(ex: Extractor, s: Sentence, f: Figure) -> bool:
@@ -522,8 +548,8 @@ def span_of_years(ex: Extractor, s: Sentence, f: Figure) -> bool:
         f.years = count_of(m.group()[:-1])
         f.phrase_clean = f.phrase_clean[: m.start()]
         f.measure = {"growth": "cumulative_growth", "decline": "cumulative_decline"}.get(f.measure, f.measure)
-    if f.measure == "level" and "累计" in f.lead_words:
-        f.measure = "cumulative"
+    if f.measure in ("level", "increase") and "累计" in f.lead_words:
+        f.measure = "cumulative"  # 累计推动农房风貌提升26.4万户: a total, also of things improved
     if (m_years := LEAD_YEARS.search(f.lead_words)) and f.measure in ("cumulative", "increase"):
         f.years = count_of(m_years[1])
     return False
@@ -743,6 +769,41 @@ def share_after(ex: Extractor, s: Sentence, f: Figure) -> bool:
         f.phrase_clean = ex._share_of(view, q, f.clause_end, True)
         f.measure = "share"
         f.rule = "figure.share_of"
+    return False
+
+
+def only_verbs(ex: Extractor, words: str) -> bool:
+    """盯紧抓实: words made only of verbs of no task (``lead_verbs``, ``quality_verbs``); 培训, 新增
+    (task verbs) name a task."""
+    cues = ex.lex.cues
+    verbs = sorted({*cues.lead_verbs, *cues.quality_verbs}, key=len, reverse=True)
+    rest = words
+    while rest:
+        verb = next((v for v in verbs if rest.startswith(v)), None)
+        if verb is None:
+            return False
+        rest = rest[len(verb) :]
+    return bool(words) and words not in ex.task_verb_set
+
+
+def counted_after_bounds(ex: Extractor, s: Sentence, f: Figure) -> bool:
+    """盯紧抓实64个预增产值过10亿元、2334个过2000万元的工业新增长点: counts whose own words are only
+    verbs (or none, listed after such a count) count the thing that ends the clause right after
+    their bounds (…的工业新增长点), level; the bounds are qualifiers (``threshold_qualifier``)."""
+    if f.q.unit_kind != "count":
+        return False
+    prev = s.prev
+    if f.phrase_clean:
+        if not only_verbs(ex, f.phrase_clean):
+            return False
+    elif not (f.listed and prev is not None and prev.rule == "figure.counted" and f.same_clause_prev):
+        return False
+    tail = s.view[f.q.end : f.clause_end_hard]
+    m = BOUNDED_THING.search(tail)
+    item = tail[: m.start()].rsplit("、", 1)[-1] if m else ""  # 过2000万元: the last item's bound
+    if m and (BOUND_IN_ITEM.search(item) or (m.group().startswith("以上") and re.search(r"\d", item))):
+        if f.phrase_clean or (prev is not None and prev.phrase == m[1]):
+            f.phrase_clean, f.measure, f.rule = m[1], "level", "figure.counted"
     return False
 
 
@@ -1107,6 +1168,7 @@ FIGURE_RULES: tuple[Rule, ...] = (
     figure_of_thing,
     counted,
     share_after,
+    counted_after_bounds,
     no_subject,
     paired_lists,
     total_in_clause,
