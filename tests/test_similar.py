@@ -359,3 +359,24 @@ def test_lifts_in_bu_are_judged_by_lifts_in_tai() -> None:
     # beijing-2025 老楼加装电梯完工600部 -> beijing-2026 老楼加装电梯869台: 部 and 台 both count machines
     st, out = goal_status("beijing", "老楼加装电梯完工600部", "600部")
     assert out is not None and "869台" in out.quote and st.status == "met"
+
+
+def test_a_goal_looks_only_at_later_reports_outcomes_of_its_year() -> None:
+    # the candidate search is indexed: a region with many reports costs a goal only the outcomes
+    # that could be its evidence (later reports; for a one-year goal, results for that year)
+    from tracker.match import _later
+
+    goal = _st("goal", "建设口袋公园", "建设口袋公园80个", 80, "个", "level", 2025, 2025)
+    same_report = _st("outcome", "建成口袋公园", "建成口袋公园70个", 70, "个", "increase", 2024, 2025)
+    other_year = _st("outcome", "口袋公园", "口袋公园300个", 300, "个", "level", 2026, 2027)
+    later = _st("outcome", "口袋公园建成开放", "85个口袋公园等建成开放", 85, "个", "increase", 2025, 2026)
+    pool = [other_year, later, same_report]
+    by_region: dict[tuple[str, int | None], list[Statement]] = {}
+    for o in pool:
+        by_region.setdefault((o.region, None), []).append(o)
+        by_region.setdefault((o.region, o.period.end), []).append(o)
+    for lst in by_region.values():
+        lst.sort(key=lambda o: o.report_year)
+    assert _later(goal, by_region) == [later]
+    m = Judge().run([goal, *pool])[0]
+    assert [x.outcome for x in m] == [later.key]

@@ -37,6 +37,7 @@ Rules, in the order they apply (templates/methods.html explains them to readers)
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -168,6 +169,15 @@ def _measured(value: Decimal | None, unit: str | None, measure: str, lang: str, 
     table = _MEASURE_ZH if lang == "zh" else _MEASURE_EN
     bound = (_CMP_ZH if lang == "zh" else _CMP_EN).get(comparator, "") if comparator in (">", ">=", "<", "<=") else ""
     return f"{table.get(measure, '')}{bound}{fmt(value, unit)}"
+
+
+def _later(goal: Statement, by_region: dict[tuple[str, int | None], list[Statement]]) -> list[Statement]:
+    """The outcomes a goal's thing may be looked for in: its region's, from later reports, and for a
+    one-year goal only those ending in its year (the candidates' own rules, applied by index so that
+    a region with many reports costs the goal only the outcomes that could be its evidence)."""
+    one_year = goal.period.start == goal.period.end
+    pool = by_region.get((goal.region, goal.period.end if one_year else None), [])
+    return pool[bisect_right(pool, goal.report_year, key=lambda o: o.report_year) :]
 
 
 class Judge:
@@ -459,7 +469,7 @@ class Judge:
         goal: Statement,
         by_key: dict[tuple[str, str], list[Statement]],
         by_id: dict[tuple[str, str], list[Statement]],
-        by_region: dict[str, list[Statement]] | None = None,
+        by_region: dict[tuple[str, int | None], list[Statement]] | None = None,
     ) -> Match | None:
         if goal.relation is not None:
             return self.match_relational(goal, by_key, by_id)
@@ -515,7 +525,7 @@ class Judge:
                         goal, out, "not_comparable", None, flags, self.reason(goal, out, "not_comparable", flags, note)
                     )
         if by_region is not None:
-            return self.match_alike(goal, by_region.get(goal.region, []))
+            return self.match_alike(goal, _later(goal, by_region))
         return None
 
     def _other_quantity(self, goal: Statement, own: list[Statement]) -> tuple[Statement, tuple[str, str]] | None:
@@ -651,16 +661,19 @@ class Judge:
         sts = list(statements)
         by_key: dict[tuple[str, str], list[Statement]] = defaultdict(list)
         by_id: dict[tuple[str, str], list[Statement]] = defaultdict(list)
-        by_region: dict[str, list[Statement]] = defaultdict(list)
+        by_region: dict[tuple[str, int | None], list[Statement]] = defaultdict(list)
         latest: dict[str, int] = {}
         outcome = {s.key: s for s in sts if s.kind == "outcome"}
         for s in sts:
             latest[s.region] = max(latest.get(s.region, 0), s.report_year)
             if s.kind == "outcome":
                 by_key[(s.region, s.indicator.key)].append(s)
-                by_region[s.region].append(s)
+                by_region[(s.region, None)].append(s)
+                by_region[(s.region, s.period.end)].append(s)
                 if s.indicator.id:
                     by_id[(s.region, s.indicator.id)].append(s)
+        for pool in by_region.values():
+            pool.sort(key=lambda o: o.report_year)  # stable: statement order within a report year
         matches: list[Match] = []
         statuses: list[GoalStatus] = []
         for g in sts:
